@@ -1,0 +1,3 @@
+"""edition: declassified memoranda → TEI → a static scholarly edition."""
+
+__version__ = "0.1.0"

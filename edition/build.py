@@ -1,0 +1,91 @@
+"""``build()``: the pipeline in one readable function.
+
+validate → load authorities → read documents → prose pages → indexes → write.
+Everything is gathered before anything is written, and ``output/`` is
+replaced only when the whole site was written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .authority import load_authorities
+from .config import Config
+from .errors import ERROR, WARNING, Reporter, SourceError, ValidationFailed
+from .index import build_indexes
+from .model import Document, Edition
+from .pages import read_pages
+from .reader import read_document
+from .site import SiteWriter, staged_output
+from .tei import load_tei
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    documents: int
+    pages: int
+    reporter: Reporter
+
+
+def build(config: Config, out_dir: Path | None = None, strict: bool = False) -> BuildResult:
+    """Validate, model and render the edition at *config* into *out_dir*."""
+    from .validate import validate
+
+    reporter = validate(config)
+    _gate(reporter, strict, "validation")
+
+    entities = load_authorities(config.authority_dir, reporter)
+    documents = [doc for path in config.memo_files() if (doc := _read(path, entities, reporter))]
+    documents.sort(key=lambda d: (d.date, d.id))
+    pages, found = read_pages(config.pages_dir, reporter.display)
+    reporter.extend(found)
+    edition = Edition(config.title, documents, entities, build_indexes(documents, entities), pages)
+    _gate(reporter, strict, "the build")
+
+    out_dir = Path(out_dir) if out_dir else config.out_dir
+    with staged_output(out_dir) as staging:
+        written = write_site(config, edition, staging)
+    return BuildResult(out_dir, len(documents), written, reporter)
+
+
+def _read(path: Path, entities, reporter: Reporter) -> Document | None:
+    try:
+        tree = load_tei(path)
+    except SourceError as exc:
+        reporter.extend(exc.diagnostics)
+        return None
+    doc, diagnostics = read_document(tree, path, entities, reporter.display(path))
+    reporter.extend(diagnostics)
+    return doc
+
+
+def _gate(reporter: Reporter, strict: bool, stage: str) -> None:
+    failing = [d for d in reporter.sorted() if d.severity == ERROR or (strict and d.severity == WARNING)]
+    if failing:
+        what = "errors" if any(d.severity == ERROR for d in failing) else "warnings (--strict)"
+        raise ValidationFailed(f"{stage} found {reporter.summary()}; nothing was written ({what})",
+                               reporter.sorted())
+
+
+def write_site(config: Config, edition: Edition, staging: Path) -> int:
+    """Write every page of *edition* into *staging*; return the number of HTML pages."""
+    site = SiteWriter(config, edition, staging)
+    site.copy_static()
+    prose = {page.slug: page for page in edition.pages}
+    site.page("index.html", "home.html", intro=prose.get("index"))
+    for page in edition.pages:
+        if page.slug != "index":
+            site.page(page.url, "page.html", page=page)
+    for position, doc in enumerate(edition.documents):
+        previous = edition.documents[position - 1] if position else None
+        following = edition.documents[position + 1] if position + 1 < len(edition.documents) else None
+        site.page(doc.url, "document.html", doc=doc, previous=previous, next=following)
+        site.copy_file(Path(doc.source_path), f"tei/memos/{doc.tei_name}")
+    for path in sorted(config.authority_dir.glob("*.xml")):
+        site.copy_file(path, f"tei/authority/{path.name}")
+    for index in edition.indexes:
+        site.page(index.url, "entity-index.html", index=index)
+    site.page("indexes/index.html", "indexes.html")
+    return sum(1 for url in site.written if url.endswith(".html"))

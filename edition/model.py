@@ -1,0 +1,193 @@
+"""The edition as plain data: what templates and indexes see.  No lxml here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+KINDS = ("person", "place", "org", "term", "work")
+KIND_LABELS = {
+    "person": ("Person", "Persons"),
+    "place": ("Place", "Places"),
+    "org": ("Organisation", "Organisations"),
+    "term": ("Term", "Terms"),
+    "work": ("Work", "Works"),
+}
+
+
+@dataclass
+class Identifier:
+    type: str
+    value: str
+    url: str | None = None
+
+
+@dataclass
+class Entity:
+    """One authority entry: a person, place, organisation, term or work."""
+
+    id: str
+    kind: str
+    name: str
+    sort: str
+    description: str = ""
+    variants: list[str] = field(default_factory=list)
+    dates: str = ""
+    identifiers: list[Identifier] = field(default_factory=list)
+    path: str = ""
+    line: int = 0
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, self.sort, *self.variants]
+
+
+@dataclass
+class Mention:
+    """A tagged mention of an entity in a document."""
+
+    ref: str
+    kind: str
+    text: str
+    doc_id: str
+    anchor: str  # the paragraph (or heading block) the mention is in
+    label: str  # how a locator shows the anchor: "¶12", "heading"
+    line: int = 0
+
+
+@dataclass
+class Note:
+    id: str
+    n: int
+    html: Markup
+    anchor: str = ""  # the paragraph the note is attached to
+    label: str = ""  # the number shown; FRUS keeps its own (a source note may be "0")
+
+
+@dataclass
+class Paragraph:
+    id: str
+    n: int
+    html: Markup
+    classification: str = ""  # category id, e.g. "cls-S"
+    pages: list[str] = field(default_factory=list)  # page anchors inside the paragraph
+
+
+@dataclass
+class Participant:
+    name: str
+    ref: str = ""
+    role: str = ""
+    occupation: str = ""
+
+
+@dataclass
+class Delegation:
+    label: str
+    participants: list[Participant] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    id: str
+    n: str
+    inferred: bool = False
+
+
+@dataclass
+class Bibl:
+    """A citation of another version or source, e.g. the FRUS printing."""
+
+    text: str
+    url: str | None = None
+    idno: str = ""
+
+
+@dataclass
+class Document:
+    """One memorandum, ready to render."""
+
+    id: str
+    title: str
+    subtitle: str = ""
+    date: str = ""  # ISO day, for sorting
+    date_label: str = ""  # "31 May 1988"
+    time_label: str = ""  # "10:08–11:07"
+    place: str = ""
+    place_ref: str = ""
+    delegations: list[Delegation] = field(default_factory=list)
+    classification: str = ""  # e.g. "SECRET"
+    classification_id: str = ""  # e.g. "cls-S"
+    declassification: list[str] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+    parallels: list[Bibl] = field(default_factory=list)
+    front: Markup = Markup("")
+    body: Markup = Markup("")
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    source_path: str = ""
+    tei_name: str = ""  # file name of the TEI copy in the output
+    categories: dict[str, str] = field(default_factory=dict)  # cls-S → Secret
+
+    @property
+    def url(self) -> str:
+        return f"documents/{self.id}.html"
+
+
+@dataclass
+class Locator:
+    doc: Document
+    anchor: str
+    label: str
+    count: int = 1
+
+
+@dataclass
+class IndexEntry:
+    entity: Entity
+    locators: list[Locator] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return self.entity.id
+
+
+@dataclass
+class Index:
+    kind: str
+    entries: list[IndexEntry] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return KIND_LABELS[self.kind][1]
+
+    @property
+    def url(self) -> str:
+        return f"indexes/{self.kind}s.html"
+
+
+@dataclass
+class ProsePage:
+    slug: str
+    title: str
+    body: Markup
+
+    @property
+    def url(self) -> str:
+        return "index.html" if self.slug == "index" else f"{self.slug}.html"
+
+
+@dataclass
+class Edition:
+    title: str
+    documents: list[Document] = field(default_factory=list)
+    entities: dict[str, Entity] = field(default_factory=dict)  # "person:reagan" → Entity
+    indexes: list[Index] = field(default_factory=list)
+    pages: list[ProsePage] = field(default_factory=list)
