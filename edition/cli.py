@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EditionError, Reporter
+from .errors import EditionError, Reporter, plural
 
 
 def _fail(exc: EditionError):
@@ -48,7 +48,8 @@ def build(project: Path, out: Path | None, strict: bool):
     config = load_config(project)
     result = run_build(config, out_dir=out, strict=strict)
     _print_diagnostics(result.reporter, fmt="text", summary=False)
-    click.echo(f"built {result.pages} pages from {result.documents} documents into {result.out_dir}")
+    click.echo(f"built {plural(result.pages, 'page')} from {plural(result.documents, 'document')} "
+               f"into {result.out_dir}")
 
 
 @main.command()

@@ -83,10 +83,10 @@ class Reporter:
         unique = set(self.diagnostics)
         counts = Counter(d.severity for d in unique)
         files = len({d.path for d in unique})
-        parts = [_plural(counts[ERROR], "error"), _plural(counts[WARNING], "warning")]
+        parts = [plural(counts[ERROR], "error"), plural(counts[WARNING], "warning")]
         if counts[INFO]:
-            parts.append(_plural(counts[INFO], "note"))
-        return f"{', '.join(parts)} in {_plural(files, 'file')}"
+            parts.append(plural(counts[INFO], "note"))
+        return f"{', '.join(parts)} in {plural(files, 'file')}"
 
     def as_json(self) -> str:
         return json.dumps(
@@ -104,7 +104,7 @@ def _sort_key(d: Diagnostic):
     return (d.path, d.line, d.col, SEVERITIES.index(d.severity), d.code, d.message)
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 

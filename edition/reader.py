@@ -97,20 +97,16 @@ def _clock(value: str | None) -> str:
 
 
 def _read_classification(header, doc: Document) -> None:
-    if header is None:
+    """The original classification and the declassification history, from ``msDesc``."""
+    ms = header.find("tei:fileDesc/tei:sourceDesc/tei:msDesc", NS) if header is not None else None
+    if ms is None:
         return
-    admin = header.find(".//tei:msDesc/tei:additional/tei:adminInfo", NS)
-    if admin is None:
-        return
-    cls = admin.find("tei:note[@type='classification']", NS)
+    cls = ms.find(".//tei:note[@type='classification']", NS)
     if cls is not None:
         doc.classification = _text(cls)
         doc.classification_id = (cls.get("ana") or "").lstrip("#")
-    history = []
-    for note in admin.iterfind("tei:note", NS):
-        if note.get("type") not in (None, "classification"):
-            history.append(f"{note.get('type').replace('-', ' ').capitalize()}: {_text(note)}")
-    for change in admin.iterfind("tei:recordHist/tei:change", NS):
+    history = [f"Declassify on: {_text(note)}" for note in ms.iterfind(".//tei:note[@type='declassify-on']", NS)]
+    for change in ms.iterfind(".//tei:recordHist/tei:change", NS):
         history.append(_text(change) or f"{change.get('type', 'changed')} {format_date(change.get('when', ''))}")
     doc.declassification = history
 
