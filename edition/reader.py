@@ -126,15 +126,26 @@ def _source(header) -> list[str]:
 
 
 def _parallels(header) -> list[Bibl]:
+    """Other versions of the document: the citation text, its https link and its id."""
     if header is None:
         return []
     found = []
     for bibl in header.iterfind(".//tei:sourceDesc/tei:listBibl/tei:bibl", NS):
-        ref = bibl.find(".//tei:ref", NS)
-        idno = bibl.find(".//tei:idno", NS)
+        ref, idno = bibl.find(".//tei:ref", NS), bibl.find(".//tei:idno", NS)
         url = ref.get("target") if ref is not None else None
-        found.append(Bibl(_text(bibl), url if url and url.startswith("https://") else None, _text(idno)))
+        found.append(Bibl(_text_without(bibl, ("ref", "idno")).rstrip(" ,;:"),
+                          url if url and url.startswith("https://") else None, _text(idno)))
     return found
+
+
+def _text_without(el, skip: tuple[str, ...]) -> str:
+    """The text of *el* without the subtrees of the elements named in *skip*."""
+    parts = [el.text or ""]
+    for child in el:
+        if not (isinstance(child.tag, str) and etree.QName(child).localname in skip):
+            parts.append(_text_without(child, skip))
+        parts.append(child.tail or "")
+    return normalize_space("".join(parts))
 
 
 def _delegations(header) -> list[Delegation]:
