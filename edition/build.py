@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .anchors import check_lock, document_anchors
 from .authority import load_authorities
+from .cite import access_date, cite_document
 from .config import Config
 from .errors import ERROR, WARNING, Reporter, SourceError, ValidationFailed
 from .index import build_indexes
@@ -39,9 +41,15 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False) -> 
     entities = load_authorities(config.authority_dir, reporter)
     documents = [doc for path in config.memo_files() if (doc := _read(path, entities, reporter))]
     documents.sort(key=lambda d: (d.date, d.id))
+    check_lock(config, documents, reporter)
+    published = [doc for doc in documents if not doc.withdrawn]
+    accessed = access_date()
+    for doc in published:
+        doc.citation = cite_document(doc, config, accessed)
     pages, found = read_pages(config.pages_dir, reporter.display)
     reporter.extend(found)
-    edition = Edition(config.title, documents, entities, build_indexes(documents, entities), pages)
+    edition = Edition(config.title, published, entities, build_indexes(published, entities), pages,
+                      withdrawn=[doc for doc in documents if doc.withdrawn])
     _gate(reporter, strict, "the build")
 
     out_dir = Path(out_dir) if out_dir else config.out_dir
@@ -83,6 +91,10 @@ def write_site(config: Config, edition: Edition, staging: Path) -> int:
         following = edition.documents[position + 1] if position + 1 < len(edition.documents) else None
         site.page(doc.url, "document.html", doc=doc, previous=previous, next=following)
         site.copy_file(Path(doc.source_path), f"tei/memos/{doc.tei_name}")
+        site.write(f"documents/{doc.id}.bib", doc.citation.bibtex.encode("utf-8"))
+        site.write(f"documents/{doc.id}.csl.json", doc.citation.csl_json.encode("utf-8"))
+    for doc in edition.withdrawn:
+        site.page(doc.url, "tombstone.html", doc=doc, anchors=[a.partition("#")[2] for a in document_anchors(doc)[1:]])
     for path in sorted(config.authority_dir.glob("*.xml")):
         site.copy_file(path, f"tei/authority/{path.name}")
     for index in edition.indexes:

@@ -24,7 +24,8 @@ class Config:
     version: str = "0.1"
     release_date: str = ""
     language: str = "en"
-    base_url: str = ""
+    base_url: str = ""  # where the site is published, for citations: https://example.org/edition/
+    corrections: str = ""  # mailto:ADDRESS or an issue-tracker URL with {document} {paragraph} {release}
     output: str = "output"
 
     @property
@@ -63,7 +64,7 @@ class Config:
 
 
 _FIELDS = {"title", "subtitle", "publisher", "editors", "version", "release_date",
-           "language", "base_url", "output"}
+           "language", "base_url", "corrections", "output"}
 
 
 def load_config(root: str | Path = ".") -> Config:

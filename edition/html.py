@@ -142,6 +142,7 @@ class Translator:
     mentions: list[Mention] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # id → earlier ids that land on it
     anchor: str = "heading"
     anchor_label: str = "heading"
     inline: int = 0
@@ -204,6 +205,12 @@ class Translator:
         classes = " ".join(filter(None, [cls, typ and f"{cls}-{typ}", *self.rend_classes(el)]))
         inner = self.inline_content(el) if block_tag == "p" else self.content(el)
         return element(block_tag, inner, cls=classes, id=el.get(XML_ID), lang=el.get(XML_LANG))
+
+    def old_anchors(self, ident: str) -> Markup:
+        """Empty targets for the ids that used to name this element, so old citations still land."""
+        return Markup("").join(element("span", Markup(""), cls="old-anchor", id=old,
+                                        title=f"formerly cited as #{old}")
+                               for old in self.aliases.get(ident, ()))
 
     def rend_classes(self, el) -> list[str]:
         return [f"r-{RENDS[r]}" for r in (el.get("rend") or "").split() if r in RENDS]
@@ -285,7 +292,7 @@ def footnote(t: Translator, el) -> Markup:
         html = t.content(el)
     finally:
         t.inline, t.anchor, t.anchor_label = saved
-    t.notes.append(Note(ident, n, html, t.anchor, label))
+    t.notes.append(Note(ident, n, html, t.anchor, label, t.aliases.get(ident, [])))
     link = element("a", escape(label), id=f"{ident}-ref", href=f"#{ident}", role="doc-noteref",
                    aria_label=f"Note {label}")
     return element("sup", link, cls=f"note-ref note-{el.get('type') or 'note'}")
@@ -310,8 +317,11 @@ def numbered_paragraph(t: Translator, el) -> Markup:
     t.paragraphs.append(para)
     permalink = element("a", Markup(f"¶{n}"), cls="pnum", href=f"#{ident}",
                         aria_label=f"Permalink to paragraph {n}")
+    cite = element("a", Markup("cite"), cls="pcite", href=f"#cite-{ident}",
+                   aria_label=f"Cite paragraph {n} or report a correction")
     classes = " ".join(filter(None, ["para", cls_id and f"ana-{cls_id}", *t.rend_classes(el)]))
-    return element("p", permalink + Markup(" ") + inner, cls=classes, id=ident, data_n=str(n))
+    return element("p", t.old_anchors(ident) + permalink + cite + Markup(" ") + inner, cls=classes, id=ident,
+                   data_n=str(n))
 
 
 @handles("body", "div", when=lambda el: localname(el) == "body" or el.get("type") in ("conversation", "document"))
@@ -334,8 +344,8 @@ def page_break(t: Translator, el) -> Markup:
     label = f"[p. {n}]" if not inferred else f"[p. {n}?]"
     title = f"Page {n}" + (" (number not printed in the source)" if inferred else "")
     link = element("a", escape(label), href=f"#{ident}", title=title)
-    tag = "span"
-    return element(tag, link, cls="pb" + (" inferred" if inferred else ""), id=ident, data_page=n)
+    return t.old_anchors(ident) + element("span", link, cls="pb" + (" inferred" if inferred else ""), id=ident,
+                                          data_page=n)
 
 
 @handles("fw")

@@ -67,6 +67,7 @@ class Note:
     html: Markup
     anchor: str = ""  # the paragraph the note is attached to
     label: str = ""  # the number shown; FRUS keeps its own (a source note may be "0")
+    aliases: list[str] = field(default_factory=list)  # earlier ids that now land here
 
 
 @dataclass
@@ -132,9 +133,18 @@ class Document:
     notes: list[Note] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    genre: str = ""  # "Memorandum of Conversation"
+    author: str = ""  # the originating office, e.g. "National Security Council"
+    archive: str = ""
+    archive_place: str = ""
+    archive_location: str = ""  # "SYSTEM II 90512"
     source_path: str = ""
     tei_name: str = ""  # file name of the TEI copy in the output
     categories: dict[str, str] = field(default_factory=dict)  # cls-S → Secret
+    moved_anchors: dict[str, tuple[str, int]] = field(default_factory=dict)  # old id → (new id, line)
+    withdrawn: str = ""  # why the document was withdrawn; empty while it is published
+    withdrawn_when: str = ""
+    citation: object = None  # edition.cite.DocumentCitation, filled by the build
 
     @property
     def url(self) -> str:
@@ -191,3 +201,4 @@ class Edition:
     entities: dict[str, Entity] = field(default_factory=dict)  # "person:reagan" → Entity
     indexes: list[Index] = field(default_factory=list)
     pages: list[ProsePage] = field(default_factory=list)
+    withdrawn: list[Document] = field(default_factory=list)

@@ -28,10 +28,14 @@ def read_document(tree: etree._ElementTree, path: Path, entities: dict[str, Enti
     translator = Translator(doc_id, display_path or str(path), entities, categories=_categories(header))
     doc = Document(id=doc_id, title=_title(header, "main") or doc_id, subtitle=_title(header, "sub"),
                    source_path=str(path), tei_name=path.name, categories=translator.categories)
+    _read_revisions(header, doc)
+    for old, (new, _) in doc.moved_anchors.items():
+        translator.aliases.setdefault(new, []).append(old)
     _read_creation(header, doc)
     _read_classification(header, doc)
     doc.delegations = _delegations(header)
     doc.source = _source(header)
+    _read_archive(header, doc)
     doc.parallels = _parallels(header)
     text = root.find("tei:text", NS)
     if text is not None:
@@ -109,6 +113,35 @@ def _read_classification(header, doc: Document) -> None:
     for change in ms.iterfind(".//tei:recordHist/tei:change", NS):
         history.append(_text(change) or f"{change.get('type', 'changed')} {format_date(change.get('when', ''))}")
     doc.declassification = history
+
+
+def _read_revisions(header, doc: Document) -> None:
+    """Declared anchor moves and the withdrawal of the document, from ``revisionDesc``."""
+    revisions = header.find("tei:revisionDesc", NS) if header is not None else None
+    if revisions is None:
+        return
+    for change in revisions.iterfind("tei:change[@type='anchor']", NS):
+        old, target = change.get("n", ""), (change.get("target") or "").split()
+        if old and target:
+            doc.moved_anchors[old] = (target[0].lstrip("#"), change.sourceline or 0)
+    if revisions.get("status") == "withdrawn":
+        change = revisions.find("tei:change[@type='withdrawn']", NS)
+        doc.withdrawn = _text(change) if change is not None else "withdrawn"
+        doc.withdrawn_when = change.get("when", "") if change is not None else ""
+
+
+def _read_archive(header, doc: Document) -> None:
+    """Citation data: the holding archive, its reference, the originating office and genre."""
+    doc.genre = doc.subtitle.split(",")[0].strip()
+    if header is None:
+        return
+    ms = header.find("tei:fileDesc/tei:sourceDesc/tei:msDesc", NS)
+    if ms is None:
+        return
+    doc.archive = _text(ms.find("tei:msIdentifier/tei:institution", NS))
+    doc.archive_place = _text(ms.find("tei:msIdentifier/tei:settlement", NS))
+    doc.archive_location = _text(ms.find("tei:msIdentifier/tei:idno", NS))
+    doc.author = _text(ms.find("tei:history/tei:origin/tei:orgName", NS))
 
 
 def _source(header) -> list[str]:

@@ -29,7 +29,17 @@ def make_env(config: Config) -> Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(kind_labels=KIND_LABELS, tool_version=__version__, index_href=index_href)
+    env.filters["mla_date"] = mla_date
     return env
+
+
+MLA_MONTHS = "Jan. Feb. Mar. Apr. May June July Aug. Sept. Oct. Nov. Dec.".split()
+
+
+def mla_date(iso: str) -> str:
+    """``2026-11-28`` → ``28 Nov. 2026``."""
+    year, month, day = (int(x) for x in iso.split("-"))
+    return f"{day} {MLA_MONTHS[month - 1]} {year}"
 
 
 def index_href(ref: str) -> str:

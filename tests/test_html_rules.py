@@ -73,8 +73,18 @@ def test_numbered_paragraph_gets_permalink_and_classification():
     html, t = render('<p xml:id="p7" ana="#cls-S">Text. <seg type="portion">(S)</seg></p>', numbered=True)
     assert html == (
         '<p class="para ana-cls-S" id="p7" data-n="1"><a class="pnum" href="#p7" '
-        'aria-label="Permalink to paragraph 1">¶1</a> Text. <span class="portion">(S)</span></p>')
+        'aria-label="Permalink to paragraph 1">¶1</a><a class="pcite" href="#cite-p7" '
+        'aria-label="Cite paragraph 1 or report a correction">cite</a> Text. <span class="portion">(S)</span></p>')
     assert [(p.id, p.n, p.classification) for p in t.paragraphs] == [("p7", 1, "cls-S")]
+
+
+def test_moved_anchor_lands_inside_its_new_paragraph():
+    el = parse_bytes(f'<w xmlns="{TEI_NS}"><p xml:id="p7a">Text.</p></w>'.encode()).getroot()[0]
+    t = Translator("doc", "doc.xml", ENTITIES, aliases={"p7a": ["p7"]})
+    t.numbered = 1
+    html = str(t.render(el))
+    assert html.startswith('<p class="para" id="p7a" data-n="1"><span class="old-anchor" id="p7" '
+                           'title="formerly cited as #p7"></span><a class="pnum"')
 
 
 def test_footnote_links_both_ways_and_keeps_its_paragraph():

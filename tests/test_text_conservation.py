@@ -15,7 +15,7 @@ from edition.tei import NS, TEI_NS, load_tei, parse_file
 
 # Text the site adds around the source's text: permalinks, note numbers, page markers.
 GENERATED = "contains(concat(' ', @class, ' '), ' {} ')"
-GENERATED_CLASSES = ("pnum", "note-ref", "pb", "note-back")
+GENERATED_CLASSES = ("pnum", "pcite", "note-ref", "pb", "note-back")
 
 
 def transcript_blocks() -> list[str]:
