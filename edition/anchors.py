@@ -15,6 +15,7 @@ tombstone page.  ``edition release`` records the anchors a release adds.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,11 +72,11 @@ def check_lock(config: Config, documents: list[Document], reporter: Reporter) ->
             continue
         doc_id, _, ident = entry.anchor.partition("#")
         doc = by_id.get(doc_id)
-        if doc is None:
+        if doc is None and not ident:  # one error per deleted document, at its own line
             reporter.error(path, entry.line, f"document {doc_id!r} (published in {entry.release}) no longer "
                            f"exists; restore its source and mark it <revisionDesc status=\"withdrawn\"> to "
                            f"leave a tombstone page", "anchor.document-removed", col=1)
-        elif not doc.withdrawn and ident not in doc.moved_anchors:
+        elif doc is not None and not doc.withdrawn and ident not in doc.moved_anchors:
             reporter.error(path, entry.line, f"anchor {entry.anchor!r} (published in {entry.release}) no "
                            f"longer exists in {reporter.display(doc.source_path)}; declare where it went with "
                            f"<change type=\"anchor\" n=\"{ident}\" target=\"#NEW-ID\"/> in its <revisionDesc>",
@@ -118,8 +119,10 @@ def _lock_order(line: str):
 
 def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(fd, mode)  # mkstemp makes 0600 files; keep the lock readable like any source
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .anchors import check_lock, document_anchors
+from .anchors import check_lock, document_anchors, release as record_release
 from .authority import load_authorities
 from .cite import access_date, cite_document
 from .config import Config
@@ -33,14 +33,10 @@ class BuildResult:
 
 def build(config: Config, out_dir: Path | None = None, strict: bool = False) -> BuildResult:
     """Validate, model and render the edition at *config* into *out_dir*."""
-    from .validate import validate
-
-    reporter = validate(config)
-    _gate(reporter, strict, "validation")
+    reporter = _validated(config, strict)
 
     entities = load_authorities(config.authority_dir, reporter)
-    documents = [doc for path in config.memo_files() if (doc := _read(path, entities, reporter))]
-    documents.sort(key=lambda d: (d.date, d.id))
+    documents = read_documents(config, entities, reporter)
     check_lock(config, documents, reporter)
     published = [doc for doc in documents if not doc.withdrawn]
     accessed = access_date()
@@ -56,6 +52,28 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False) -> 
     with staged_output(out_dir) as staging:
         written = write_site(config, edition, staging)
     return BuildResult(out_dir, len(documents), written, reporter)
+
+
+def release(config: Config) -> tuple[list[str], Reporter]:
+    """Validate the sources and record the anchors this release adds to the lock."""
+    reporter = _validated(config, strict=False)
+    documents = read_documents(config, load_authorities(config.authority_dir, reporter), reporter)
+    _gate(reporter, False, "the release")
+    return record_release(config, documents), reporter
+
+
+def _validated(config: Config, strict: bool) -> Reporter:
+    from .validate import validate
+
+    reporter = validate(config)
+    _gate(reporter, strict, "validation")
+    return reporter
+
+
+def read_documents(config: Config, entities, reporter: Reporter) -> list[Document]:
+    """Every memorandum of the edition as a Document, in date order."""
+    documents = [doc for path in config.memo_files() if (doc := _read(path, entities, reporter))]
+    return sorted(documents, key=lambda d: (d.date, d.id))
 
 
 def _read(path: Path, entities, reporter: Reporter) -> Document | None:

@@ -71,6 +71,19 @@ def validate(paths: tuple[Path, ...], project: Path, fmt: str, strict: bool):
 
 
 @main.command()
+@click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
+def release(project: Path):
+    """Record the anchors of this release (the version in edition.toml) in tei/anchors.lock."""
+    from .build import release as run_release
+    from .config import load_config
+
+    config = load_config(project)
+    added, reporter = run_release(config)
+    _print_diagnostics(reporter, fmt="text", summary=False)
+    click.echo(f"recorded {plural(len(added), 'new anchor')} for release {config.version} in tei/anchors.lock")
+
+
+@main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", default="A new edition", help="Title of the edition.")
 def init(directory: Path, title: str):
@@ -91,5 +104,137 @@ def _print_diagnostics(reporter: Reporter, fmt: str, summary: bool) -> None:
         click.echo(reporter.summary(), err=True)
 
 
+# -- annotate, authority ------------------------------------------------
+
+def _project_option(f):
+    return click.option("--project", "project", default=".", type=click.Path(file_okay=False, path_type=Path),
+                        help="Edition directory (default: current directory).")(f)
+
+
+def _docs_argument(f):
+    return click.argument("docs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))(f)
+
+
+def _finish(reporter: Reporter, strict: bool = False) -> None:
+    _print_diagnostics(reporter, fmt="text", summary=False)
+    sys.exit(1 if reporter.has_errors or (strict and reporter.count("warning") > 0) else 0)
+
+
+@main.group("annotate")
+def annotate_group():
+    """Find untagged mentions of known entities and tag them, byte-exactly."""
+
+
+@annotate_group.command("suggest")
+@_docs_argument
+@_project_option
+@click.option("--no-notes", is_flag=True, help="Leave editorial notes out.")
+@click.option("--strict", is_flag=True, help="Fail on warnings (possible mis-identifications) too.")
+def annotate_suggest(docs: tuple[Path, ...], project: Path, no_notes: bool, strict: bool):
+    """Report untagged mentions (DOCS, default: all memos) with the tag to add."""
+    from .annotate import suggest
+    from .config import load_config
+
+    reporter = suggest(load_config(project), list(docs) or None, include_notes=not no_notes)
+    _print_diagnostics(reporter, fmt="text", summary=True)
+    sys.exit(1 if reporter.has_errors or (strict and reporter.count("warning") > 0) else 0)
+
+
+@annotate_group.command("apply")
+@_docs_argument
+@_project_option
+@click.option("--only", help="Tag only mentions of this entry (person:reagan, or just reagan).")
+@click.option("--no-notes", is_flag=True, help="Leave editorial notes out.")
+def annotate_apply(docs: tuple[Path, ...], project: Path, only: str | None, no_notes: bool):
+    """Write the suggested tags into the sources; every other byte stays as it was."""
+    from .annotate import apply
+    from .config import load_config
+
+    reporter, written = apply(load_config(project), list(docs) or None, only=only, include_notes=not no_notes)
+    click.echo(f"tagged {plural(sum(written.values()), 'mention')} in {plural(len(written), 'file')}")
+    _finish(reporter)
+
+
+@annotate_group.command("ids")
+@_docs_argument
+@_project_option
+def annotate_ids(docs: tuple[Path, ...], project: Path):
+    """Give body paragraphs and notes their missing xml:ids; existing ids never change."""
+    from .annotate_ids import assign_ids
+    from .config import load_config
+
+    reporter, added = assign_ids(load_config(project), list(docs) or None)
+    click.echo(f"added {plural(sum(map(len, added.values())), 'id')} in {plural(len(added), 'file')}")
+    _finish(reporter)
+
+
+@annotate_group.command("report")
+@_docs_argument
+@_project_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def annotate_report(docs: tuple[Path, ...], project: Path, fmt: str):
+    """Tagged and suggested mentions per document, entity frequencies, unused entries."""
+    from .annotate_report import report
+    from .config import load_config
+
+    reporter, result = report(load_config(project), list(docs) or None)
+    click.echo(result.as_json() if fmt == "json" else result.as_table())
+    _finish(reporter)
+
+
+@main.group("authority")
+def authority_group():
+    """Edit the authority files."""
+
+
+@authority_group.command("add")
+@click.argument("kind", type=click.Choice(["person", "place", "org", "term", "work"]))
+@click.option("--id", "ident", required=True, help="Lower-case ASCII words joined by '-', e.g. henry-jackson.")
+@click.option("--name", required=True, help="The preferred name.")
+@click.option("--wikidata", help="Wikidata id, e.g. Q9960.")
+@click.option("--description", help="One sentence describing the entry.")
+@_project_option
+def authority_add(kind: str, ident: str, name: str, wikidata: str | None, description: str | None,
+                  project: Path):
+    """Add an entry to the right authority file, leaving every other byte unchanged."""
+    from .annotate_authority import add_entry
+    from .config import load_config
+
+    config = load_config(project)
+    path = add_entry(config, kind, ident, name, wikidata, description)
+    click.echo(f"added {kind}:{ident} to {path.relative_to(config.root).as_posix()}")
+    if not (description or "").strip():
+        click.echo(f"warning: {kind}:{ident} has no description yet; edition validate requires one", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.command("import")
+@click.argument("transcript", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file (default: PROJECT/tei/memos/ID.xml).")
+@click.option("--id", "doc_id", help="Document id (default: memcon-YYYY-MM-DD from the recognised date).")
+@click.option("--date", "date", help="Creation date YYYY[-MM[-DD]] when the transcript gives none.")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@click.option("--project", "project", default=".", type=click.Path(file_okay=False, path_type=Path),
+              help="Edition directory (default: current directory).")
+def import_(transcript: Path, out: Path | None, doc_id: str | None, date: str | None, force: bool, project: Path):
+    """Import an OCR transcript of a memorandum as a TEI document and report what was recognised."""
+    from .config import load_config
+    from .ingest import import_transcript
+
+    config = load_config(project)
+    result = import_transcript(config, transcript, out=out, doc_id=doc_id, force=force, date=date)
+    for diagnostic in sorted(result.diagnostics):
+        click.echo(str(diagnostic), err=True)
+    report = result.report
+    click.echo(f"imported {transcript} as {result.path} ({plural(report.paragraphs, 'paragraph')}, "
+               f"{plural(report.pages, 'page')}, {plural(report.participants, 'participant')})")
+    for title, lines in (("recognised", report.recognised), ("inferred", report.inferred),
+                         ("left for the editor", report.todo)):
+        if lines:
+            click.echo(f"{title}:")
+            for line in lines:
+                click.echo(f"  {line}")
