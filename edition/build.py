@@ -14,6 +14,7 @@ from .anchors import check_lock, document_anchors, release as record_release
 from .authority import load_authorities
 from .cite import access_date, cite_document
 from .config import Config
+from .dts import write_dts
 from .errors import ERROR, WARNING, Reporter, SourceError, ValidationFailed
 from .index import build_indexes
 from .model import Document, Edition
@@ -118,4 +119,5 @@ def write_site(config: Config, edition: Edition, staging: Path) -> int:
     for index in edition.indexes:
         site.page(index.url, "entity-index.html", index=index)
     site.page("indexes/index.html", "indexes.html")
+    write_dts(site, edition, config)
     return sum(1 for url in site.written if url.endswith(".html"))
