@@ -113,11 +113,16 @@ def write_site(config: Config, edition: Edition, staging: Path) -> int:
         site.write(f"documents/{doc.id}.bib", doc.citation.bibtex.encode("utf-8"))
         site.write(f"documents/{doc.id}.csl.json", doc.citation.csl_json.encode("utf-8"))
     for doc in edition.withdrawn:
-        site.page(doc.url, "tombstone.html", doc=doc, anchors=[a.partition("#")[2] for a in document_anchors(doc)[1:]])
+        anchors = [anchor.partition("#")[2] for anchor in document_anchors(doc)[1:]]
+        site.page(doc.url, "tombstone.html", doc=doc, anchors=anchors)
+        site.copy_file(Path(doc.source_path), f"tei/memos/{doc.tei_name}")
     for path in sorted(config.authority_dir.glob("*.xml")):
         site.copy_file(path, f"tei/authority/{path.name}")
     for index in edition.indexes:
         site.page(index.url, "entity-index.html", index=index)
     site.page("indexes/index.html", "indexes.html")
+    site.page("search.html", "search.html")
     write_dts(site, edition, config)
+    from .search import write_search_index
+    write_search_index(staging, edition, config)
     return sum(1 for url in site.written if url.endswith(".html"))

@@ -123,7 +123,7 @@ def _position(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def _syntax_message(exc: etree.XMLSyntaxError) -> str:
-    message = (exc.msg or str(exc)).strip()
+    message = " ".join((exc.msg or str(exc)).split())  # libxml2 messages may span lines
     message = re.sub(r",? line \d+, column \d+$", "", message)
     message = re.sub(r"^.*?:\d+:\d+:(FATAL|ERROR):\w+:\w+: ", "", message)
     return message[:1].lower() + message[1:] if message else "malformed XML"
