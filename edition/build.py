@@ -15,13 +15,12 @@ from .authority import load_authorities
 from .cite import access_date, cite_document
 from .config import Config
 from .dts import write_dts
-from .errors import ERROR, WARNING, Reporter, SourceError, ValidationFailed
+from .errors import ERROR, WARNING, Reporter, ValidationFailed
 from .index import build_indexes
 from .model import Document, Edition
 from .pages import read_pages
-from .reader import read_document
+from .readers import read_source
 from .site import SiteWriter, staged_output
-from .tei import load_tei
 
 
 @dataclass
@@ -71,21 +70,15 @@ def _validated(config: Config, strict: bool) -> Reporter:
     return reporter
 
 
-def read_documents(config: Config, entities, reporter: Reporter) -> list[Document]:
-    """Every memorandum of the edition as a Document, in date order."""
-    documents = [doc for path in config.memo_files() if (doc := _read(path, entities, reporter))]
+def read_documents(config: Config, entities: dict, reporter: Reporter) -> list[Document]:
+    """Every document of the edition's sources, in date order; entities the sources define join *entities*."""
+    documents = []
+    for path in config.memo_files():
+        result = read_source(path, entities, reporter.display(path))
+        reporter.extend(result.diagnostics)
+        entities.update(result.entities)
+        documents += result.documents
     return sorted(documents, key=lambda d: (d.date, d.id))
-
-
-def _read(path: Path, entities, reporter: Reporter) -> Document | None:
-    try:
-        tree = load_tei(path)
-    except SourceError as exc:
-        reporter.extend(exc.diagnostics)
-        return None
-    doc, diagnostics = read_document(tree, path, entities, reporter.display(path))
-    reporter.extend(diagnostics)
-    return doc
 
 
 def _gate(reporter: Reporter, strict: bool, stage: str) -> None:
@@ -121,8 +114,10 @@ def write_site(config: Config, edition: Edition, staging: Path) -> int:
     for index in edition.indexes:
         site.page(index.url, "entity-index.html", index=index)
     site.page("indexes/index.html", "indexes.html")
+    from .browse import write_participants
+    from .search import write_search_index
+    write_participants(site, edition)
     site.page("search.html", "search.html")
     write_dts(site, edition, config)
-    from .search import write_search_index
     write_search_index(staging, edition, config)
     return sum(1 for url in site.written if url.endswith(".html"))
