@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from .html import Translator
-from .model import Bibl, Delegation, Document, Entity, Participant
+from .model import Bibl, Delegation, Document, Entity, Mention, Participant
 from .tei import NS, XML_ID, normalize_space
 
 MONTHS = ("January February March April May June July August September October November December").split()
@@ -43,8 +43,21 @@ def read_document(tree: etree._ElementTree, path: Path, entities: dict[str, Enti
         doc.front = translator.render(front) if front is not None else doc.front
         doc.body = translator.render(body) if body is not None else doc.body
     doc.paragraphs, doc.notes = translator.paragraphs, translator.notes
-    doc.pages, doc.mentions = translator.pages, translator.mentions
+    doc.pages, doc.mentions = translator.pages, _header_mentions(header, doc_id, entities) + translator.mentions
     return doc, translator.diagnostics
+
+
+def _header_mentions(header, doc_id: str, entities: dict[str, Entity]) -> list[Mention]:
+    """Participants and tagged names in the header, located at the document's title block."""
+    if header is None:
+        return []
+    found = []
+    for el in header.iter():
+        ref = el.get("ref") or (el.get("corresp") if etree.QName(el).localname == "person" else None)
+        entity = entities.get(ref or "")
+        if entity is not None:
+            found.append(Mention(ref, entity.kind, _text(el), doc_id, "doc-title", "metadata", el.sourceline or 0))
+    return found
 
 
 def _text(el) -> str:
