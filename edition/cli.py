@@ -207,8 +207,18 @@ def authority_add(kind: str, ident: str, name: str, wikidata: str | None, descri
         click.echo(f"warning: {kind}:{ident} has no description yet; edition validate requires one", err=True)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
+@main.command()
+@click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0 picks a free one).")
+def serve(project: Path, port: int):
+    """Build, serve PROJECT/output on 127.0.0.1 and rebuild when a source or template changes."""
+    from .config import load_config
+    from .serve import serve as run_serve
+
+    run_serve(load_config(project), port=port, report=lambda line: click.echo(line, err=True))
+
+
 
 
 @main.command("import")
@@ -238,3 +248,7 @@ def import_(transcript: Path, out: Path | None, doc_id: str | None, date: str | 
             click.echo(f"{title}:")
             for line in lines:
                 click.echo(f"  {line}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
