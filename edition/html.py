@@ -49,6 +49,8 @@ BLOCKS = {
     "titlePage": ("div", "span", "titlepage"),
     "docTitle": ("p", "span", "doctitle"),
     "titlePart": ("span", "span", "titlepart"),
+    "docImprint": ("p", "span", "docimprint"),
+    "docEdition": ("p", "span", "docedition"),
     "floatingText": ("div", "span", "floatingtext"),
 }
 WRAPPERS = {
@@ -102,8 +104,16 @@ WRAPPERS = {
     "damage": ("span", "damage"),
     "retrace": ("span", "retrace"),
     "subst": ("span", "subst"),
+    "docDate": ("span", "docdate"),
+    "docAuthor": ("span", "docauthor"),
+    "row": ("span", "row"),  # rows and cells of a table inside a paragraph (table() renders its own)
+    "cell": ("span", "cell"),
 }
 UNWRAP = {"w", "c", "pc", "choice", "ptr"}
+# elements of other namespaces that TEI customisations use as divisions (Clark name → BLOCKS row)
+NAMESPACED_BLOCKS = {
+    "{http://history.state.gov/frus/ns/1.0}attachment": ("section", "span", "attachment"),
+}
 OMIT = {"teiHeader", "facsimile", "standOff"}
 RENDS = {"italic": "i", "bold": "b", "underline": "u", "strikethrough": "s", "smallcaps": "sc",
          "superscript": "sup", "subscript": "sub", "caps": "caps", "uppercase": "caps",
@@ -143,9 +153,15 @@ class Translator:
     paragraphs: list[Paragraph] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
     aliases: dict[str, list[str]] = field(default_factory=dict)  # id → earlier ids that land on it
+    # local pointers the reader resolved: "#p_HC1" → "person:vol-p_HC1" (an entity ref)
+    pointers: dict[str, str] = field(default_factory=dict)
+    # link targets the reader resolved ("#d15", "vol#pg_3" → "d15.html#pg_3"); when set, a "#…"
+    # target missing from it has nothing to land on and is rendered unlinked
+    links: dict[str, str] | None = None
     anchor: str = "heading"
     anchor_label: str = "heading"
     inline: int = 0
+    linking: int = 0  # >0 inside a mention's link, where a nested mention cannot be a link too
     numbered: int = 0  # >0 inside the body, where paragraphs are numbered
 
     # -- walking ---------------------------------------------------------
@@ -154,6 +170,8 @@ class Translator:
         if not isinstance(el.tag, str):
             return Markup("")
         if not el.tag.startswith(f"{{{TEI_NS}}}"):
+            if el.tag in NAMESPACED_BLOCKS:
+                return self.block(el, *NAMESPACED_BLOCKS[el.tag])
             return self.unknown(el)
         name = localname(el)
         for when, fn in _RULES.get(name, ()):
@@ -227,10 +245,26 @@ class Translator:
         text = normalize_space("".join(el.itertext()))
         self.mentions.append(Mention(ref, entity.kind, text, self.doc_id, self.anchor, self.anchor_label,
                                      el.sourceline or 0))
-        inner = self.wrap(tag, el, cls) if tag != "span" else self.inline_content(el)
+        if self.linking:  # recorded for the index; a link inside a link is not HTML
+            return self.wrap("span", el, f"{cls} mention-nested", data_ref=ref)
+        self.linking += 1
+        try:
+            inner = self.wrap(tag, el, cls) if tag != "span" else self.inline_content(el)
+        finally:
+            self.linking -= 1
         href = f"{self.index_base}{entity.kind}s.html#{entity.id}"
         return element("a", inner, cls=f"mention {entity.kind}", href=href, title=entity.name,
                        data_ref=ref)
+
+
+    def resolve(self, target: str) -> str | None:
+        """The href of a link *target*: as the reader resolved it, else if it is safe; None if neither."""
+        if self.links is not None:
+            if target in self.links:
+                return self.links[target]
+            if target.startswith("#"):
+                return None
+        return safe_href(target)
 
 
 def element(tag: str, inner: Markup, cls: str | None = None, **attrs) -> Markup:
@@ -272,8 +306,10 @@ def mention(t: Translator, el) -> Markup:
 @handles("persName", "gloss", "term", "placeName", "orgName",
          when=lambda el: (el.get("corresp") or el.get("target") or "").startswith("#"))
 def local_pointer(t: Translator, el) -> Markup:
-    """A FRUS-style ``@corresp="#p_X"`` pointer to a list outside the document: keep the text, warn."""
+    """A FRUS-style ``@corresp="#p_X"`` pointer: an index link if the reader resolved it, else text and a warning."""
     pointer = el.get("corresp") or el.get("target")
+    if pointer in t.pointers:
+        return t.link_entity(el, t.pointers[pointer])
     tag, cls = WRAPPERS[localname(el)]
     t.warn(el, f"<{localname(el)}> points to {pointer!r}, which is not in this document; rendered unlinked",
            "ref.unresolved")
@@ -285,14 +321,14 @@ def footnote(t: Translator, el) -> Markup:
     """``<note xml:id="n1">…</note>`` → a numbered note reference; the note goes to the notes list."""
     n = len(t.notes) + 1
     ident = el.get(XML_ID) or f"{t.doc_id}-note{n}"
-    label = el.get("n") or str(n)
+    label = el.get("n") or ("Source" if el.get("type") == "source" else str(n))
     saved = (t.inline, t.anchor, t.anchor_label)
     t.inline = 0
     try:
         html = t.content(el)
     finally:
         t.inline, t.anchor, t.anchor_label = saved
-    t.notes.append(Note(ident, n, html, t.anchor, label, t.aliases.get(ident, [])))
+    t.notes.append(Note(ident, n, html, t.anchor, label, t.aliases.get(ident, []), el.get("type") or ""))
     link = element("a", escape(label), id=f"{ident}-ref", href=f"#{ident}", role="doc-noteref",
                    aria_label=f"Note {label}")
     return element("sup", link, cls=f"note-ref note-{el.get('type') or 'note'}")
@@ -380,9 +416,11 @@ def date(t: Translator, el) -> Markup:
 def reference(t: Translator, el) -> Markup:
     """``<ref target="https://…">`` → a link; an unsafe or unknown target → plain text."""
     target = el.get("target") or ""
-    href = safe_href(target)
+    href = t.resolve(target)
     if href is None:
-        if target:
+        if target.startswith("#") and t.links is not None:
+            t.warn(el, f"<ref> target {target!r} is not in this source; rendered as text", "ref.unresolved")
+        elif target:
             t.warn(el, f"<ref> target {target!r} is not a safe or known link; rendered as text", "html.unsafe-url")
         return element("span", t.inline_content(el), cls="ref")
     return element("a", t.inline_content(el), cls="ref", href=href)
@@ -448,7 +486,8 @@ def table(t: Translator, el) -> Markup:
         return element("span", t.content(el), cls="table block")
     saved, t.inline = t.inline, 0
     try:
-        rows = Markup("").join(_row(t, row) for row in el.iterfind(f"{{{TEI_NS}}}row"))
+        # the whitespace between rows and cells is kept: it separates their words in the page's text
+        rows = Markup("").join(_row(t, row) + escape(row.tail or "") for row in el.iterfind(f"{{{TEI_NS}}}row"))
         heads = Markup("").join(element("caption", t.inline_content(h)) for h in el.iterfind(f"{{{TEI_NS}}}head"))
     finally:
         t.inline = saved
@@ -459,8 +498,9 @@ def _row(t: Translator, row) -> Markup:
     cells = []
     for cell in row.iterfind(f"{{{TEI_NS}}}cell"):
         tag = "th" if cell.get("role") == "label" or row.get("role") == "label" else "td"
-        cells.append(element(tag, t.content(cell), colspan=cell.get("cols"), rowspan=cell.get("rows")))
-    return element("tr", Markup("").join(cells))
+        cells.append(element(tag, t.content(cell), colspan=cell.get("cols"), rowspan=cell.get("rows"))
+                     + escape(cell.tail or ""))
+    return element("tr", escape(row.text or "") + Markup("").join(cells))
 
 
 @handles("item")
