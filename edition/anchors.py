@@ -5,6 +5,10 @@ note and page ids) with the release that introduced it, one per line::
 
     memcon-1988-05-31#p12 0.1.0
 
+A third column, when present, is the paragraph's fingerprint (a hash of its words):
+readers that number paragraphs themselves (FRUS, see :mod:`edition.frus_anchors`) use
+it to give a paragraph the same id after the source was revised.
+
 A build fails on every locked anchor that no longer exists, unless the sources
 say where it went: ``<change type="anchor" n="p12" target="#p12a">`` in the
 document's ``revisionDesc`` (a paragraph split, merged or moved), or
@@ -36,6 +40,7 @@ class Locked:
     anchor: str  # "doc" or "doc#id"
     release: str
     line: int
+    fingerprint: str = ""  # the paragraph's words hashed, for ids assigned by a reader
 
 
 def lock_path(config: Config) -> Path:
@@ -50,7 +55,8 @@ def read_lock(path: Path) -> list[Locked]:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         fields = line.split()
         if fields and not line.startswith("#"):
-            entries.append(Locked(fields[0], fields[1] if len(fields) > 1 else "?", number))
+            entries.append(Locked(fields[0], fields[1] if len(fields) > 1 else "?", number,
+                                  fields[2] if len(fields) > 2 else ""))
     return entries
 
 
@@ -106,9 +112,15 @@ def release(config: Config, documents: list[Document]) -> list[str]:
     entries = read_lock(path)
     locked = {e.anchor for e in entries}
     new = [a for doc in documents if not doc.withdrawn for a in document_anchors(doc) if a not in locked]
-    lines = [f"{e.anchor} {e.release}" for e in entries] + [f"{a} {config.version}" for a in new]
+    prints = {f"{doc.id}#{p.id}": p.fingerprint for doc in documents for p in doc.paragraphs if p.fingerprint}
+    lines = ([_line(e.anchor, e.release, e.fingerprint) for e in entries]
+             + [_line(a, config.version, prints.get(a, "")) for a in new])
     _write_atomic(path, HEADER + "".join(f"{line}\n" for line in sorted(lines, key=_lock_order)))
     return new
+
+
+def _line(anchor: str, release: str, fingerprint: str) -> str:
+    return f"{anchor} {release} {fingerprint}" if fingerprint else f"{anchor} {release}"
 
 
 def _lock_order(line: str):

@@ -60,7 +60,9 @@ class Config:
         return self.root / self.output
 
     def memo_files(self) -> list[Path]:
-        return sorted(self.memos_dir.glob("*.xml")) if self.memos_dir.is_dir() else []
+        """The document sources: ``tei/*.xml`` (e.g. FRUS volumes) and ``tei/memos/*.xml``."""
+        return [path for folder in (self.tei_dir, self.memos_dir) if folder.is_dir()
+                for path in sorted(folder.glob("*.xml"))]
 
 
 _FIELDS = {"title", "subtitle", "publisher", "editors", "version", "release_date",

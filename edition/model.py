@@ -68,6 +68,7 @@ class Note:
     anchor: str = ""  # the paragraph the note is attached to
     label: str = ""  # the number shown; FRUS keeps its own (a source note may be "0")
     aliases: list[str] = field(default_factory=list)  # earlier ids that now land here
+    kind: str = ""  # the TEI note/@type, e.g. "source" for a FRUS source note
 
 
 @dataclass
@@ -77,6 +78,7 @@ class Paragraph:
     html: Markup
     classification: str = ""  # category id, e.g. "cls-S"
     pages: list[str] = field(default_factory=list)  # page anchors inside the paragraph
+    fingerprint: str = ""  # hash of the paragraph's words, for readers that assign ids (anchors.lock)
 
 
 @dataclass
@@ -145,10 +147,14 @@ class Document:
     withdrawn: str = ""  # why the document was withdrawn; empty while it is published
     withdrawn_when: str = ""
     citation: object = None  # edition.cite.DocumentCitation, filled by the build
+    path: str = ""  # the page's URL when it is not documents/{id}.html (a document of a volume)
+    container: str = ""  # the publication the document is part of, e.g. a FRUS volume's title
+    volume: object = field(default=None, repr=False, compare=False)  # its Volume, if it belongs to one
+    number: str = ""  # the document's number in its volume
 
     @property
     def url(self) -> str:
-        return f"documents/{self.id}.html"
+        return self.path or f"documents/{self.id}.html"
 
 
 @dataclass
@@ -195,6 +201,41 @@ class ProsePage:
 
 
 @dataclass
+class TocEntry:
+    """One division of a volume's table of contents: a heading, documents and subdivisions."""
+
+    id: str
+    head: Markup
+    kind: str = ""  # compilation, chapter, subchapter …
+    documents: list[Document] = field(default_factory=list)
+    children: list["TocEntry"] = field(default_factory=list)
+
+
+@dataclass
+class Volume:
+    """A published collection of documents (a FRUS volume): its page lists them by division."""
+
+    id: str
+    title: str
+    path: str  # the volume page's URL
+    series: str = ""
+    subtitle: str = ""
+    publisher: str = ""
+    pub_date: str = ""
+    source_path: str = ""
+    tei_name: str = ""
+    toc: list[TocEntry] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list, repr=False, compare=False)
+    front: Markup = Markup("")  # front matter as the volume prints it (contents, list of papers)
+    back: Markup = Markup("")  # back matter (the printed index)
+    notes: list[Note] = field(default_factory=list)  # notes of headings outside the documents
+
+    @property
+    def url(self) -> str:
+        return self.path
+
+
+@dataclass
 class Edition:
     title: str
     documents: list[Document] = field(default_factory=list)
@@ -202,3 +243,4 @@ class Edition:
     indexes: list[Index] = field(default_factory=list)
     pages: list[ProsePage] = field(default_factory=list)
     withdrawn: list[Document] = field(default_factory=list)
+    volumes: list[Volume] = field(default_factory=list)

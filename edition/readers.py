@@ -15,7 +15,8 @@ from typing import Callable
 from lxml import etree
 
 from .errors import Diagnostic, SourceError
-from .model import Document, Entity
+from .frus import is_frus, read_volume
+from .model import Document, Entity, Volume
 from .reader import read_document
 from .tei import load_tei
 
@@ -28,6 +29,7 @@ class SourceResult:
     documents: list[Document] = field(default_factory=list)
     entities: dict[str, Entity] = field(default_factory=dict)  # entities the file defines itself
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    volumes: list[Volume] = field(default_factory=list)  # collections the file publishes (a FRUS volume)
 
 
 Reader = Callable[[etree._ElementTree, Path, dict, str], SourceResult]
@@ -40,6 +42,7 @@ def read_memo(tree: etree._ElementTree, path: Path, entities: dict[str, Entity],
 
 
 READERS: list[tuple[Callable[[etree._ElementTree], bool], Reader]] = [
+    (is_frus, read_volume),
     (lambda tree: True, read_memo),
 ]
 

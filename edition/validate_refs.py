@@ -26,21 +26,38 @@ class Source:
 
     path: Path
     tree: etree._ElementTree
-    kind: str  # "memo", "authority" or "other"
+    kind: str  # "memo", "authority", "frus" or "other"
 
     @property
     def id(self) -> str | None:
         return self.tree.getroot().get(XML_ID)
 
+    @property
+    def line(self) -> int:
+        return self.tree.getroot().sourceline or 1
 
-def check_doc_ids(sources: list[Source], reporter: Reporter) -> None:
+    def info(self) -> SourceInfo:
+        return SourceInfo(self.path, self.id, self.kind, self.line)
+
+
+@dataclass
+class SourceInfo:
+    """What the document-id check needs of a source, without its tree."""
+
+    path: Path
+    id: str | None
+    kind: str
+    line: int
+
+
+def check_doc_ids(sources: list[Source] | list[SourceInfo], reporter: Reporter) -> None:
     """Every memo's root xml:id is unique across the edition and names its file."""
-    seen: dict[str, Source] = {}
+    seen: dict[str, Source | SourceInfo] = {}
     for source in sources:
         ident = source.id
         if not ident or source.kind != "memo":
             continue
-        line = source.tree.getroot().sourceline or 1
+        line = source.line
         if ident in seen:
             reporter.error(source.path, line, f'document id "{ident}" is also used by '
                            f'{reporter.display(seen[ident].path)}; give each memo its own id', "doc.id-duplicate", col=1)
@@ -56,6 +73,8 @@ def check_refs(sources: list[Source], entities: dict[str, Entity], reporter: Rep
     used: set[str] = set()
     hints = _Hints(entities)
     for source in sources:
+        if source.kind == "frus":  # its pointers are the volume's own, checked by frus_check
+            continue
         aliases = _aliases(source.tree)
         for el, attr, value in _pointers(source.tree):
             target = split_ref(value)
