@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -136,13 +137,162 @@ def _render(item: dict, style_name: str, locator: str | None) -> tuple[str, str]
     return note, entry
 
 
+def _rendered(item: dict, style_name: str, locator: str | None) -> tuple[str, str]:
+    """:func:`_render`, through a per-shape template when the style allows it (same output, one run per shape)."""
+    template = _template(_shape(item, style_name, locator))
+    filled = template.fill(item) if template is not None else None
+    return filled if filled is not None else _render(item, style_name, locator)
+
+
+# Placeholders for the item's strings.  Each one shows what citeproc did to it: lower case (and a
+# stop word, a capitalised word, a period) reveal every text-case and strip-periods; only "as is"
+# and "first letter capitalised" are repeated on the real value, anything else renders directly.
+_TOKEN = "q{}q of zz Yy w.w"
+_TOKENIZED = ("title", "genre", "container-title", "publisher", "version", "URL", "archive", "archive-place",
+              "archive_location")
+_YEAR, _DAYS = 2999, (17, 16)
+
+
+@dataclass
+class _Template:
+    """The note and entry of one item shape, with a placeholder for each string and the date's year and day."""
+
+    style_name: str
+    locator: str | None
+    note: str
+    entry: str
+    pattern: re.Pattern
+    forms: dict
+    day: int | None
+    verified: bool = False  # compared once with a direct render of a real item
+
+    def fill(self, item: dict) -> tuple[str, str] | None:
+        values = _token_values(item)
+        if values is None:
+            return None
+        parts = item.get("issued", {}).get("date-parts", [[]])[0]
+        if parts:
+            values[str(_YEAR)] = str(parts[0])
+        if self.day is not None:
+            values[str(self.day)] = str(parts[2])
+        filled = tuple(self.pattern.sub(lambda m: _apply(m.group(0), self.forms, values), text)
+                       for text in (self.note, self.entry))
+        if not self.verified:
+            if filled != _render(item, self.style_name, self.locator):
+                return None
+            self.verified = True
+        return filled
+
+
+def _token_values(item: dict) -> dict[str, str] | None:
+    """Escaped values by placeholder; None when a value's edges could meet citeproc's punctuation rules."""
+    values = {}
+    strings = [(name, item.get(name)) for name in _TOKENIZED]
+    strings.append(("author", item["author"][0].get("literal") if item.get("author") else None))
+    for name, value in strings:
+        if value is None:
+            continue
+        if not value or not (value[0].isalnum() and value[-1].isalnum()) or _TOKEN[:2] in value.lower():
+            return None
+        values[name] = str(escape(value))
+    return values
+
+
+def _token(name: str) -> str:
+    return _TOKEN.format(re.sub(r"[^a-z]", "", name.lower()))
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_CASES = (None, "capitalize-first", "title", "capitalize-all", "sentence", "lowercase", "uppercase")
+
+
+def _cased(text: str, case: str | None, first_upper: bool) -> str:
+    """*text* as citeproc's ``text-case`` *case* makes it (its own code), then perhaps capitalised."""
+    if case is not None:
+        from citeproc.model import TextCased
+        from citeproc.string import String
+
+        class Cased(TextCased):
+            def get(self, name, default=None):
+                return case
+
+        text = str(Cased().case(String(text), "en"))
+    return _first_upper(text) if first_upper else text
+
+
+def _forms(name: str) -> dict[str, tuple[str, str | None, bool]]:
+    """Every way citeproc may have changed the placeholder of *name* → (name, case, capitalised)."""
+    token = _token(name)
+    return {_cased(token, case, first): (name, case, first) for case in _CASES for first in (False, True)}
+
+
+def _apply(found: str, forms: dict, values: dict[str, str]) -> str:
+    if found in values:  # the year and the day
+        return values[found]
+    name, case, first = forms[found]
+    return _cased(values[name], case, first)
+
+
+def _shape(item: dict, style_name: str, locator: str | None) -> tuple:
+    parts = tuple(item.get("issued", {}).get("date-parts", [[]])[0])
+    return (style_name, locator, tuple(sorted(item)), item.get("language"), json.dumps(item.get("accessed")),
+            len(parts), parts[1] if len(parts) > 1 else None)
+
+
+_TEMPLATES: dict[tuple, _Template | None] = {}
+
+
+def _template(shape: tuple) -> _Template | None:
+    if shape not in _TEMPLATES:
+        _TEMPLATES[shape] = _make_template(*shape)
+    return _TEMPLATES[shape]
+
+
+def _make_template(style_name, locator, keys, language, accessed, precision, month) -> _Template | None:
+    """Render one item of this shape with placeholders; None if citeproc treats them in a way we cannot repeat."""
+    if set(keys) - {"id", "type", "language", "accessed", "issued", "author", *_TOKENIZED}:
+        return None
+    accessed = json.loads(accessed)
+    accessed_day = accessed["date-parts"][0][2] if accessed else None
+    day = next(d for d in _DAYS if d != accessed_day) if precision >= 3 else None
+    item = {"id": "item", "type": "manuscript", "language": language}
+    item.update({name: _token(name) for name in _TOKENIZED if name in keys})
+    if accessed:
+        item["accessed"] = accessed
+    if "author" in keys:
+        item["author"] = [{"literal": _token("author")}]
+    if precision:
+        item["issued"] = {"date-parts": [[_YEAR, month, day][:precision]]}
+    note, entry = _render(item, style_name, locator)
+    names = [name for name in (*_TOKENIZED, "author") if name in keys]
+    forms = {form: how for name in names for form, how in _forms(name).items()}
+    numbers = [str(n) for n in (_YEAR if precision else None, day) if n is not None]
+    if not _placeholders_intact(note + entry, names, forms, numbers):
+        return None
+    alternatives = sorted(map(re.escape, forms), key=len, reverse=True)
+    pattern = re.compile("|".join(alternatives + [rf"(?<!\d){n}(?!\d)" for n in numbers]))
+    return _Template(style_name, locator, note, entry, pattern, forms, day)
+
+
+def _placeholders_intact(text: str, names: list[str], forms: dict, numbers: list[str]) -> bool:
+    """Each placeholder in a form we can repeat; the year and day as plain numbers."""
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "")
+    if any(_token(name).split()[0] in text.lower() for name in names):
+        return False
+    return all(len(re.findall(rf"(?<!\d){n}(?![\d\w])", text)) == text.count(n) for n in numbers)
+
+
 def cite_document(doc: Document, config: Config, accessed: dt.date | None = None) -> DocumentCitation:
     """Build the citation block, pinpoints, downloads and reference-manager metadata of *doc*."""
     accessed = accessed or access_date()
     item = csl_item(doc, config, accessed)
     citation = DocumentCitation(url=item["URL"], accessed=accessed.isoformat())
     for label, style_name in STYLES.values():
-        note, entry = _render(item, style_name, None)
+        note, entry = _rendered(item, style_name, None)
         citation.styles.append((label, Markup(note.strip()), Markup(entry.strip())))
     citation.pinpoints = _pinpoints(doc, config, item)
     citation.corrections = {p.id: url for p in doc.paragraphs if (url := correction_url(config, doc, p.id, p.n))}
@@ -156,7 +306,7 @@ def cite_document(doc: Document, config: Config, accessed: dt.date | None = None
 
 def _pinpoints(doc: Document, config: Config, item: dict) -> dict[str, Markup]:
     template_item = dict(item, URL=absolute_url(config, f"{doc.url}#{_ANCHOR}"))
-    note = _render(template_item, STYLES["chicago"][1], _PARA)[0].strip()
+    note = _rendered(template_item, STYLES["chicago"][1], _PARA)[0].strip()
     return {p.id: Markup(note.replace(_PARA, str(p.n)).replace(_ANCHOR, str(escape(p.id))))
             for p in doc.paragraphs}
 

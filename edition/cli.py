@@ -40,13 +40,15 @@ def main():
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
               help="Output directory (default: PROJECT/output).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def build(project: Path, out: Path | None, strict: bool):
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes to validate, read and render with (default: the number of CPUs).")
+def build(project: Path, out: Path | None, strict: bool, workers: int | None):
     """Validate the sources and build the static site."""
     from .build import build as run_build
     from .config import load_config
 
     config = load_config(project)
-    result = run_build(config, out_dir=out, strict=strict)
+    result = run_build(config, out_dir=out, strict=strict, workers=workers)
     _print_diagnostics(result.reporter, fmt="text", summary=False)
     click.echo(f"built {plural(result.pages, 'page')} from {plural(result.documents, 'document')} "
                f"into {result.out_dir}")
@@ -58,13 +60,15 @@ def build(project: Path, out: Path | None, strict: bool):
               help="Edition directory (default: current directory).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def validate(paths: tuple[Path, ...], project: Path, fmt: str, strict: bool):
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes to check files with (default: the number of CPUs).")
+def validate(paths: tuple[Path, ...], project: Path, fmt: str, strict: bool, workers: int | None):
     """Check TEI sources (default: the project's tei/) and report located diagnostics."""
     from .config import load_config
     from .validate import validate as run_validate
 
     config = load_config(project)
-    reporter = run_validate(config, list(paths) or None)
+    reporter = run_validate(config, list(paths) or None, workers=workers)
     _print_diagnostics(reporter, fmt=fmt, summary=True)
     failed = reporter.has_errors or (strict and reporter.count("warning") > 0)
     sys.exit(1 if failed else 0)

@@ -1,0 +1,102 @@
+"""The build cache in ``PROJECT/.edition-cache/``: content hashes, pickled per-source results, the last build.
+
+Every key includes :data:`FINGERPRINT` (the tool's version, a hash of its code and the cache format),
+so a new tool never reads an old entry.  An entry that cannot be read is deleted and rebuilt, never
+trusted: the cache is only ever a shortcut to what the build would compute anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+import time
+from pathlib import Path
+
+from . import __version__
+
+CACHE_DIR = ".edition-cache"
+FORMAT = "1"
+_PACKAGE = Path(__file__).resolve().parent
+_RACY_NS = 2_000_000_000  # a file changed this soon after it was hashed is hashed again
+
+
+def digest(*parts) -> str:
+    """A short stable hash of *parts* (bytes as they are, anything else by its repr)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _code_hash() -> str:
+    files = sorted(_PACKAGE.glob("*.py"))
+    return digest(*[(p.name, p.read_bytes()) for p in files])
+
+
+FINGERPRINT = digest(__version__, FORMAT, _code_hash())
+
+
+class Cache:
+    """Pickled entries by kind and key; hashes of files by their stat.  Read-only unless *writable*."""
+
+    def __init__(self, root: Path, writable: bool = True):
+        self.dir = Path(root) / CACHE_DIR
+        self.writable = writable
+        self._hashes: dict[str, tuple] = self.get("meta", "hashes") or {}
+        self._hashes_dirty = False
+
+    # -- entries -----------------------------------------------------------------------------
+
+    def path(self, kind: str, key: str) -> Path:
+        return self.dir / kind / key[:2] / f"{key}.pickle"
+
+    def get(self, kind: str, key: str):
+        """The entry, or None if it is missing or unreadable (then it is removed)."""
+        path = self.path(kind, key)
+        try:
+            with path.open("rb") as handle:
+                value = pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except Exception:  # a corrupt entry is rebuilt, whatever the unpickler made of it
+            if self.writable:
+                path.unlink(missing_ok=True)
+            return None
+        return value[1] if isinstance(value, tuple) and len(value) == 2 and value[0] == key else None
+
+    def put(self, kind: str, key: str, value) -> None:
+        if not self.writable:
+            return
+        path = self.path(kind, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    # -- file hashes ---------------------------------------------------------------------------
+
+    def file_hash(self, path: Path) -> str:
+        """The content hash of *path*, reusing the last one while size, mtime and inode are unchanged."""
+        st = path.stat()
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+        known = self._hashes.get(str(path))
+        if known and known[0] == stamp and known[2] - st.st_mtime_ns > _RACY_NS:
+            return known[1]
+        value = digest(path.read_bytes())
+        self._hashes[str(path)] = (stamp, value, time.time_ns())
+        self._hashes_dirty = True
+        return value
+
+    def save_hashes(self) -> None:
+        if self._hashes_dirty:
+            self.put("meta", "hashes", self._hashes)
+            self._hashes_dirty = False

@@ -1,0 +1,154 @@
+"""Parallel and incremental builds: same bytes for any number of workers, only what changed is rendered."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from edition import cite
+from edition.build import build
+from edition.cache import CACHE_DIR
+from edition.config import load_config
+from edition.errors import ValidationFailed
+from edition.scaffold import init_edition
+
+from conftest import SAMPLE_TEI
+
+SITE_WIDE = {"index.html", "indexes/index.html", "participants.html", "search.html", "changelog.html",
+             "method.html"}
+
+
+@pytest.fixture(autouse=True)
+def fixed_day(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def make_edition(root: Path, extra: int = 2) -> Path:
+    """The scaffold plus *extra* copies of its memo with their own ids, dates and titles."""
+    init_edition(root, title="Incremental")
+    memo = root / "tei" / "memos" / "memo-example.xml"
+    text = memo.read_text(encoding="utf-8")
+    for n in range(1, extra + 1):
+        ident = f"memo-copy-{n}"
+        copy = text.replace('xml:id="memo-example"', f'xml:id="{ident}"')
+        copy = re.sub(r'(<title type="main">)', rf"\1Copy {n}: ", copy, count=1)
+        (root / "tei" / "memos" / f"{ident}.xml").write_text(copy, encoding="utf-8")
+    return root
+
+
+def files(site: Path) -> dict[str, bytes]:
+    """Every file of *site* but the search index (Pagefind's own output is not reproducible)."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and "pagefind" not in p.parts}
+
+
+def document_pages(rendered: list[str]) -> set[str]:
+    return {url for url in rendered if url.startswith("documents/")}
+
+
+def test_output_is_byte_identical_for_one_and_two_workers(tmp_path):
+    root = make_edition(tmp_path / "ed")
+    one = build(load_config(root), out_dir=tmp_path / "one", workers=1)
+    two = build(load_config(root), out_dir=tmp_path / "two", workers=2)
+    assert one.documents == two.documents == 3
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+
+
+def test_a_rebuild_without_changes_renders_nothing(tmp_path):
+    root = make_edition(tmp_path / "ed")
+    first = build(load_config(root), workers=2)
+    before = files(root / "output")
+    again = build(load_config(root), workers=2)
+    assert first.rendered and again.rendered == []
+    assert again.reused == 3 and again.pages == first.pages
+    assert files(root / "output") == before
+
+
+def test_changing_one_memo_renders_its_page_and_the_edition_pages(tmp_path):
+    root = make_edition(tmp_path / "ed")
+    build(load_config(root), workers=2)
+    memo = root / "tei" / "memos" / "memo-copy-1.xml"
+    memo.write_text(memo.read_text(encoding="utf-8").replace("opened the meeting", "began the meeting"),
+                    encoding="utf-8")
+    result = build(load_config(root), workers=2)
+    assert document_pages(result.rendered) == {"documents/memo-copy-1.html"}
+    assert SITE_WIDE <= set(result.rendered)
+    assert result.reused == 2
+    assert "began the meeting" in (root / "output" / "documents" / "memo-copy-1.html").read_text(encoding="utf-8")
+    fresh = build(load_config(root), out_dir=tmp_path / "fresh", workers=1)
+    assert fresh.reused == 0
+    assert files(root / "output") == files(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("change", ["template", "config", "authority"])
+def test_shared_inputs_invalidate_every_page(tmp_path, change):
+    root = make_edition(tmp_path / "ed")
+    build(load_config(root), workers=1)
+    if change == "template":
+        tool = Path(__file__).resolve().parent.parent / "templates" / "document.html"
+        (root / "templates").mkdir()
+        (root / "templates" / "document.html").write_text(tool.read_text(encoding="utf-8").replace(
+            "Cite this document", "How to cite"), encoding="utf-8")
+    elif change == "config":
+        toml = root / "edition.toml"
+        toml.write_text(toml.read_text(encoding="utf-8").replace("Incremental", "Renamed"), encoding="utf-8")
+    else:
+        persons = root / "tei" / "authority" / "persons.xml"
+        persons.write_text(persons.read_text(encoding="utf-8").replace("</listPerson>", "</listPerson>\n"),
+                           encoding="utf-8")
+    result = build(load_config(root), workers=1)
+    assert len(document_pages(result.rendered)) == 3 and result.reused == 0
+    assert files(root / "output") == files(_fresh(root, tmp_path))
+
+
+def _fresh(root: Path, tmp_path: Path) -> Path:
+    build(load_config(root), out_dir=tmp_path / "fresh", workers=1)
+    return tmp_path / "fresh"
+
+
+def test_a_corrupt_cache_is_ignored(tmp_path):
+    root = make_edition(tmp_path / "ed")
+    build(load_config(root), workers=1)
+    for entry in (root / CACHE_DIR).rglob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    result = build(load_config(root), workers=1)
+    assert len(document_pages(result.rendered)) == 3
+    assert files(root / "output") == files(_fresh(root, tmp_path))
+
+
+def test_an_invalid_source_fails_and_leaves_output_and_cache_consistent(tmp_path):
+    root = make_edition(tmp_path / "ed")
+    build(load_config(root), workers=1)
+    before = files(root / "output")
+    memo = root / "tei" / "memos" / "memo-copy-2.xml"
+    good = memo.read_text(encoding="utf-8")
+    memo.write_text(good.replace("</body>", "</bdy>"), encoding="utf-8")
+    with pytest.raises(ValidationFailed):
+        build(load_config(root), workers=1)
+    assert files(root / "output") == before
+    memo.write_text(good, encoding="utf-8")
+    result = build(load_config(root), workers=1)
+    assert files(root / "output") == before
+    assert document_pages(result.rendered) <= {"documents/memo-copy-2.html"}
+
+
+def test_citation_templates_give_what_citeproc_gives(sample_site):
+    from edition.authority import load_authorities
+    from edition.build import read_documents
+    from edition.errors import Reporter
+
+    config = load_config(Path(__file__).resolve().parent.parent)
+    reporter = Reporter(root=config.root)
+    doc = read_documents(config, load_authorities(config.authority_dir, reporter), reporter)[0]
+    variants = [{}, {"author": ""}, {"date": "1988-05"}, {"date": "1988"}, {"date": ""}, {"date": "1988-11-17"},
+                {"title": "memo (draft)"}, {"title": "the talk with a man"}, {"archive": ""}]
+    for change in variants:
+        variant = dataclasses.replace(doc, **change)
+        fast = cite.cite_document(variant, config)
+        item = cite.csl_item(variant, config, cite.access_date())
+        for (label, note, entry), style in zip(fast.styles, cite.STYLES.values()):
+            assert (str(note), str(entry)) == tuple(s.strip() for s in cite._render(item, style[1], None)), change
+    assert SAMPLE_TEI.is_file()
