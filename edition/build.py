@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import posixpath
 import sys
 import time
 from collections.abc import Sequence
@@ -26,6 +27,8 @@ from .authority import load_authorities
 from .cache import FINGERPRINT, Cache, digest
 from .cite import access_date, cite_document
 from .config import Config
+from .frus import neighbours, volumes_of
+from .frus_site import write_volume
 from .dts import StaticDts, _check_ids as check_dts_ids
 from .errors import ERROR, WARNING, Reporter, ValidationFailed
 from .index import build_indexes
@@ -74,7 +77,7 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False,
     pages, found = read_pages(config.pages_dir, reporter.display)
     reporter.extend(found)
     edition = Edition(config.title, published, entities, build_indexes(published, entities), pages,
-                      withdrawn=[doc for doc in documents if doc.withdrawn])
+                      withdrawn=[doc for doc in documents if doc.withdrawn], volumes=volumes_of(published))
     _gate(reporter, strict, "the build")
     check_dts_ids(edition, Path(config.root))
 
@@ -281,8 +284,8 @@ def plan_units(config: Config, edition: Edition, sources: list[Source], inputs: 
     for position, doc in enumerate([*docs, *edition.withdrawn]):
         source, index = where[id(doc)]
         published = position < len(docs)
-        previous = _neighbour(docs[position - 1]) if published and position else None
-        following = _neighbour(docs[position + 1]) if published and position + 1 < len(docs) else None
+        before, after = neighbours(docs, position) if published else (None, None)
+        previous, following = (_neighbour(d) if d else None for d in (before, after))
         key = digest(shared, source.key, index, published, _signature(previous), _signature(following))
         units[key] = Unit(key, source.key, index, source.path, previous, following)
     return units
@@ -337,9 +340,13 @@ def _render_one(unit: Unit) -> list[str]:
 def write_document(site: SiteWriter, doc: Document, previous: Document | None, following: Document | None) -> None:
     """A published document's page, citation downloads, TEI copy and DTS files."""
     site.page(doc.url, "document.html", doc=doc, previous=previous, next=following)
-    site.copy_file(Path(doc.source_path), f"tei/memos/{doc.tei_name}")
-    site.write(f"documents/{doc.id}.bib", doc.citation.bibtex.encode("utf-8"))
-    site.write(f"documents/{doc.id}.csl.json", doc.citation.csl_json.encode("utf-8"))
+    if doc.volume is None:  # a volume's TEI is copied once, with its volume page
+        site.copy_file(Path(doc.source_path), f"tei/memos/{doc.tei_name}")
+    folder = posixpath.dirname(doc.url)  # the page links its downloads beside it
+    site.write(f"{folder}/{doc.id}.bib", doc.citation.bibtex.encode("utf-8"))
+    site.write(f"{folder}/{doc.id}.csl.json", doc.citation.csl_json.encode("utf-8"))
+    if doc.volume is not None:
+        return  # DTS serves the edition's own documents; FRUS paragraphs have no xml:id to cut by
     api = StaticDts(site, site.edition, site.config)
     api.resource_collection(doc)
     api.navigation(doc)
@@ -357,8 +364,7 @@ def write_site(config: Config, edition: Edition, staging: Path) -> int:
     site = SiteWriter(config, edition, staging)
     accessed = access_date()
     for position, doc in enumerate(edition.documents):
-        previous = edition.documents[position - 1] if position else None
-        following = edition.documents[position + 1] if position + 1 < len(edition.documents) else None
+        previous, following = neighbours(edition.documents, position)
         doc.citation = doc.citation or cite_document(doc, config, accessed)
         write_document(site, doc, previous, following)
     for doc in edition.withdrawn:
@@ -385,6 +391,8 @@ def write_edition_pages(config: Config, edition: Edition, site: SiteWriter, timi
     for index in edition.indexes:
         site.page(index.url, "entity-index.html", index=index)
     site.page("indexes/index.html", "indexes.html")
+    for volume in edition.volumes:
+        write_volume(site, volume)
     from .browse import write_participants
     from .search import write_search_index
     write_participants(site, edition)
