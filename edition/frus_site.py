@@ -2,13 +2,12 @@
 
 :func:`write_volume` is what the edition's ``write_site`` calls per volume (its page and one
 copy of its TEI).  :func:`build_serial` is the whole pipeline in one process, without the
-search index and DTS files: the FRUS tests and ``bench/frus.py`` run it, so they measure
+search index and the cache, using the build's own reading and page writing: the FRUS tests and ``bench/frus.py`` run it, so they measure
 the reader and the pages, not the parallel build's cache (see docs/frus.md).
 """
 
 from __future__ import annotations
 
-import posixpath
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +20,7 @@ from .config import Config
 from .errors import Reporter
 from .frus import neighbours, volumes_of
 from .index import build_indexes
-from .model import Document, Edition, Volume
-from .readers import read_source
+from .model import Edition, Volume
 from .site import SiteWriter
 
 
@@ -30,16 +28,6 @@ def write_volume(site: SiteWriter, volume: Volume) -> None:
     """The volume's page (contents, front and back matter) and its TEI, copied once."""
     site.page(volume.url, "volume.html", volume=volume)
     site.copy_file(Path(volume.source_path), f"tei/memos/{volume.tei_name}")
-
-
-def write_document(site: SiteWriter, doc: Document, previous, following) -> None:
-    """A document's page and citation downloads, beside the page (a volume's documents are in a folder)."""
-    site.page(doc.url, "document.html", doc=doc, previous=previous, next=following)
-    if doc.volume is None:
-        site.copy_file(Path(doc.source_path), f"tei/memos/{doc.tei_name}")
-    folder = posixpath.dirname(doc.url)
-    site.write(f"{folder}/{doc.id}.bib", doc.citation.bibtex.encode("utf-8"))
-    site.write(f"{folder}/{doc.id}.csl.json", doc.citation.csl_json.encode("utf-8"))
 
 
 @dataclass
@@ -52,6 +40,7 @@ class SerialBuild:
 
 def build_serial(config: Config, staging: Path, cite: Callable = cite_document) -> SerialBuild:
     """Validate, read, cite and write *config*'s edition into *staging*, one stage after another."""
+    from .build import read_documents, write_document  # build.py imports this module
     from .validate import validate
 
     timings: dict[str, float] = {}
@@ -65,13 +54,7 @@ def build_serial(config: Config, staging: Path, cite: Callable = cite_document) 
     reporter = validate(config)
     lap("validate")
     entities = load_authorities(config.authority_dir, reporter)
-    documents = []
-    for path in config.memo_files():
-        result = read_source(path, entities, reporter.display(path))
-        reporter.extend(result.diagnostics)
-        entities.update(result.entities)
-        documents += result.documents
-    documents.sort(key=lambda d: (d.date, d.id))
+    documents = read_documents(config, entities, reporter)
     check_lock(config, documents, reporter)
     lap("read")
     accessed = access_date()
