@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from docutils.core import publish_parts
+from docutils.writers import html5_polyglot
 from markupsafe import Markup
 
 from .errors import Diagnostic
@@ -44,7 +45,7 @@ def render_page(path: Path, shown: str) -> tuple[ProsePage, list[Diagnostic]]:
     stream = io.StringIO()
     settings = dict(DOCUTILS_SETTINGS, warning_stream=stream)
     parts = publish_parts(source=path.read_text(encoding="utf-8"), source_path=shown,
-                          writer_name="html5", settings_overrides=settings)
+                          writer=html5_polyglot.Writer(), settings_overrides=settings)
     page = ProsePage(path.stem, parts["title"] or path.stem.replace("-", " ").title(), Markup(parts["body"]))
     return page, _diagnostics(stream.getvalue(), shown)
 
