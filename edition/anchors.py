@@ -18,15 +18,13 @@ tombstone page.  ``edition release`` records the anchors a release adds.
 
 from __future__ import annotations
 
-import os
-import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
 from .errors import Reporter, ValidationFailed
 from .model import Document
+from .xmledit import write_atomic
 
 LOCK_NAME = "anchors.lock"
 HEADER = (
@@ -115,7 +113,7 @@ def release(config: Config, documents: list[Document]) -> list[str]:
     prints = {f"{doc.id}#{p.id}": p.fingerprint for doc in documents for p in doc.paragraphs if p.fingerprint}
     lines = ([_line(e.anchor, e.release, e.fingerprint) for e in entries]
              + [_line(a, config.version, prints.get(a, "")) for a in new])
-    _write_atomic(path, HEADER + "".join(f"{line}\n" for line in sorted(lines, key=_lock_order)))
+    write_atomic(path, (HEADER + "".join(f"{line}\n" for line in sorted(lines, key=_lock_order))).encode("utf-8"))
     return new
 
 
@@ -127,18 +125,3 @@ def _lock_order(line: str):
     doc, _, ident = line.split()[0].partition("#")
     kind, digits = ident.rstrip("0123456789"), ident[len(ident.rstrip("0123456789")):]
     return doc, kind, int(digits) if digits else -1, ident
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)  # mkstemp makes 0600 files; keep the lock readable like any source
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-

@@ -21,7 +21,7 @@ from .config import Config
 from .errors import INFO, WARNING, Diagnostic, Reporter, SourceError, UsageError
 from .model import Entity
 from .tei import NS, localname, normalize_space
-from .xmledit import write_atomic
+from .xmledit import write_if_unchanged
 from .xmlspans import Run, SourceMap, insert, read_source
 
 MENTION_ELEMENTS = {"persName", "placeName", "orgName", "term", "title", "rs", "name", "date"}
@@ -142,19 +142,6 @@ def tagged(source: SourceMap, suggestions: list[Suggestion]) -> bytes:
         open_tag, close_tag = s.tags(prefix)
         insertions += [(s.start, 1, open_tag), (s.end, 0, close_tag)]
     return insert(source.data, insertions)
-
-
-def write_if_unchanged(path: Path, expected: bytes, new: bytes) -> None:
-    """Replace *path* atomically with *new*, unless it no longer holds *expected*."""
-    try:
-        current = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot read file: {exc.strerror or exc}") from None
-    if current != expected:
-        raise SourceError(f"{path}: file changed since it was read; nothing written, run the command again")
-    mode = path.stat().st_mode
-    write_atomic(path, new)
-    path.chmod(mode)
 
 
 def text_runs(source: SourceMap, skip: set[str]):

@@ -36,9 +36,7 @@ def add_entry(config: Config, kind: str, ident: str, name: str, wikidata: str | 
     taken = {el.get(XML_ID) for el in parse_bytes(data, path).getroot().iter() if isinstance(el.tag, str)}
     if ident in taken:
         raise UsageError(f"{path}: xml:id {ident!r} is already taken; choose another id")
-    mode = path.stat().st_mode
     insert_before_closing(path, LISTS[kind], entry_xml(kind, ident, name, wikidata, description), expected=data)
-    path.chmod(mode)  # xmledit's temporary file is created 0600
     return path
 
 

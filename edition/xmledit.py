@@ -31,9 +31,7 @@ def insert_before_closing(path: str | Path, parent_xpath: str, snippet: str,
     path = Path(path)
     data = _read(path) if expected is None else expected
     new = splice(data, parent_xpath, snippet, path)
-    if _read(path) != data:
-        raise SourceError(f"{path}: file changed while it was being edited; run the command again")
-    write_atomic(path, new)
+    write_if_unchanged(path, data, new)
     return new
 
 
@@ -52,6 +50,13 @@ def splice(data: bytes, parent_xpath: str, snippet: str, path: str | Path = "<by
         return data[:close] + text.rstrip(b"\r\n") + data[close:]
     child_indent = _child_indent(data, found[0], indent)
     return data[:line_start] + _indented(snippet, child_indent, newline) + data[line_start:]
+
+
+def write_if_unchanged(path: Path, expected: bytes, new: bytes) -> None:
+    """Replace *path* atomically with *new*, unless it no longer holds *expected*."""
+    if _read(path) != expected:
+        raise SourceError(f"{path}: file changed since it was read; nothing written, run the command again")
+    write_atomic(path, new)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
