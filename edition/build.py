@@ -12,41 +12,31 @@ from __future__ import annotations
 import copy
 import json
 import posixpath
-import sys
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from markupsafe import Markup
 
 from . import parallel
-from .anchors import check_lock, document_anchors, lock_path, release as record_release
+from .anchors import check_lock, document_anchors, release as record_release
 from .authority import load_authorities
-from .cache import FINGERPRINT, Cache, digest
+from .cache import FINGERPRINT, Bundle, Cache, digest
 from .cite import access_date, cite_document
 from .config import Config
 from .frus import neighbours, volumes_of
 from .frus_site import write_volume
 from .dts import StaticDts, _check_ids as check_dts_ids
-from .errors import ERROR, WARNING, Reporter, ValidationFailed
-from .index import build_indexes
+from .errors import Reporter
+from .index import build_indexes, document_locators
 from .model import Document, Edition, Index
 from .pages import read_pages
 from .readers import SourceResult, read_source
-from .site import SiteWriter, previous_output, remove_strays, staged_update
-
-
-@dataclass
-class BuildResult:
-    out_dir: Path
-    documents: int
-    pages: int
-    reporter: Reporter
-    rendered: list[str] = field(default_factory=list)  # the HTML pages this build rendered
-    reused: int = 0  # documents whose pages were kept from the previous build
-    timings: dict[str, float] = field(default_factory=dict)  # stage → seconds
+from .inputs import BuildResult, Inputs, gate, input_hashes, unchanged
+from .output import Files, last_build, previous_files, record_build, staged_update, unit_files
+from .site import SiteWriter
 
 
 def build(config: Config, out_dir: Path | None = None, strict: bool = False,
@@ -56,13 +46,11 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False,
     out_dir = Path(out_dir) if out_dir else config.out_dir
     cache = Cache(config.root)
     accessed = access_date()
-    inputs = _input_hashes(config, cache, accessed)
-    previous = previous_output(cache, out_dir)
-    if previous is not None and previous["inputs"] == inputs.key:  # nothing changed: nothing to do
-        reporter = Reporter(root=config.root, diagnostics=list(previous["diagnostics"]))
-        _gate(reporter, strict, "the build")
-        remove_strays(out_dir, previous)
-        return BuildResult(out_dir, previous["documents"], previous["pages"], reporter, [], len(previous["units"]))
+    inputs = input_hashes(config, cache, accessed)
+    done = unchanged(config, out_dir, strict, cache, inputs)
+    if done is not None:  # nothing changed: nothing to do
+        return done
+    previous = previous_files(cache, out_dir, last_build(cache, out_dir))
 
     with _timed(timings, "validate"):
         reporter = _validated(config, strict, workers, cache)
@@ -78,32 +66,32 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False,
     reporter.extend(found)
     edition = Edition(config.title, published, entities, build_indexes(published, entities), pages,
                       withdrawn=[doc for doc in documents if doc.withdrawn], volumes=volumes_of(published))
-    _gate(reporter, strict, "the build")
+    gate(reporter, strict, "the build")
     check_dts_ids(edition, Path(config.root))
 
     units = plan_units(config, edition, sources, inputs)
-    keep = {key: urls for key, urls in (previous or {}).get("units", {}).items() if key in units}
+    keep = {key: files for key, files in (previous.units if previous else {}).items() if key in units}
     with _timed(timings, "write"), staged_update(out_dir, previous, cache) as stage:
         todo = [unit for key, unit in units.items() if key not in keep]
         written = render_units(config, edition, todo, stage.staging, workers, accessed)
         site = SiteWriter(config, edition, stage.staging)
         write_edition_pages(config, edition, site, timings, full=_full_documents(edition, sources, cache))
-        stage.files = {url for urls in keep.values() for url in urls} | set(site.written)
-        stage.files |= {url for urls in written.values() for url in urls}
-    html = sorted(url for url in stage.files if url.endswith(".html"))
-    rendered = sorted(url for url in {*site.written, *(u for urls in written.values() for u in urls)}
+        stage.files = Files(inputs.key, {**keep, **{key: unit_files(urls) for key, urls in written.items()}},
+                            site.written)
+    rendered = sorted(url for url in [*site.written, *(u for urls in written.values() for u in urls)]
                       if url.endswith(".html"))
-    stage.record(cache, {"inputs": inputs.key, "units": {**keep, **written}, "site": site.written,
-                         "diagnostics": reporter.diagnostics, "documents": len(documents), "pages": len(html)})
+    n_pages = stage.files.pages()
+    record_build(cache, out_dir, stage.files, {"inputs": inputs.key, "diagnostics": reporter.diagnostics,
+                                               "documents": len(documents), "pages": n_pages, "units": len(units)})
     _save_timings(cache, timings)
-    return BuildResult(out_dir, len(documents), len(html), reporter, rendered, len(keep), timings)
+    return BuildResult(out_dir, len(documents), n_pages, reporter, rendered, len(keep), timings)
 
 
 def release(config: Config) -> tuple[list[str], Reporter]:
     """Validate the sources and record the anchors this release adds to the lock."""
     reporter = _validated(config, strict=False)
     documents = read_documents(config, load_authorities(config.authority_dir, reporter), reporter)
-    _gate(reporter, False, "the release")
+    gate(reporter, False, "the release")
     return record_release(config, documents), reporter
 
 
@@ -111,7 +99,7 @@ def _validated(config: Config, strict: bool, workers: int | None = None, cache: 
     from .validate import validate
 
     reporter = validate(config, workers=workers, cache=cache)
-    _gate(reporter, strict, "validation")
+    gate(reporter, strict, "validation")
     return reporter
 
 
@@ -124,45 +112,6 @@ def read_documents(config: Config, entities: dict, reporter: Reporter) -> list[D
         entities.update(result.entities)
         documents += result.documents
     return sorted(documents, key=lambda d: (d.date, d.id))
-
-
-def _gate(reporter: Reporter, strict: bool, stage: str) -> None:
-    failing = [d for d in reporter.sorted() if d.severity == ERROR or (strict and d.severity == WARNING)]
-    if failing:
-        what = "errors" if any(d.severity == ERROR for d in failing) else "warnings (--strict)"
-        raise ValidationFailed(f"{stage} found {reporter.summary()}; nothing was written ({what})",
-                               reporter.sorted())
-
-
-# -- inputs ----------------------------------------------------------------------------------------
-
-@dataclass
-class Inputs:
-    """Content hashes of everything a build reads."""
-
-    sources: dict[Path, str]  # memo → hash
-    authority: str  # the authority files together
-    render: str  # what every page depends on: templates, configuration, tool, access date
-    key: str  # all of it: equal keys, equal site
-
-
-def _input_hashes(config: Config, cache: Cache, accessed) -> Inputs:
-    from .validate import _authority_files, _schema_files
-    from .validate_schema import schema_dir
-
-    sources = {path: cache.file_hash(path) for path in config.memo_files()}
-    authority = _files_hash(cache, _authority_files(config))
-    templates = _files_hash(cache, [p for d in config.template_dirs for p in sorted(d.rglob("*")) if p.is_file()])
-    extra = _files_hash(cache, [*_schema_files(schema_dir(config.schema_dir)), lock_path(config),
-                                *sorted(config.pages_dir.glob("*.rst"))])
-    render = digest(FINGERPRINT, templates, repr(config), accessed.isoformat())
-    key = digest(render, authority, extra, sorted((str(p), h) for p, h in sources.items()))
-    cache.save_hashes()
-    return Inputs(sources, authority, render, key)
-
-
-def _files_hash(cache: Cache, paths: list[Path]) -> str:
-    return digest(*[(str(p), cache.file_hash(p) if p.is_file() else None) for p in paths])
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -181,12 +130,15 @@ def read_sources(config: Config, entities: dict, reporter: Reporter, workers: in
     """Read every memo (cached by its hash and the authorities'); keep only what the edition pages need."""
     paths = config.memo_files()
     keys = [digest(FINGERPRINT, str(config.root), str(p), inputs.sources[p], inputs.authority) for p in paths]
-    found = [cache.get("summary", key) for key in keys]
+    summaries = Bundle(cache, "summaries")
+    found = [summaries.get(key) for key in keys]
     todo = [i for i, summary in enumerate(found) if summary is None]
     fresh = parallel.run(_read_one, [(paths[i], keys[i]) for i in todo], workers, _setup_reader,
                          (config.root, entities))
     for i, summary in zip(todo, fresh):
         found[i] = summary
+        summaries.put(keys[i], summary)
+    summaries.save()
     sources = [Source(path, key, result) for path, key, result in zip(paths, keys, found)]
     for source in sources:
         reporter.extend(source.result.diagnostics)
@@ -208,7 +160,6 @@ def _read_one(task: tuple[Path, str]) -> SourceResult:
     summary = SourceResult(result.path, [summarize(doc) for doc in result.documents], result.entities,
                            result.diagnostics, *[getattr(result, f) for f in _EXTRA_FIELDS])
     cache.put("read", key, result)
-    cache.put("summary", key, summary)
     return summary
 
 
@@ -216,23 +167,15 @@ _EXTRA_FIELDS = [f for f in SourceResult.__dataclass_fields__ if f not in ("path
                                                                             "diagnostics")]
 
 
-class _Mention:
-    """A mention as the indexes use it: small, since an edition has millions."""
-
-    __slots__ = ("ref", "kind", "doc_id", "anchor", "label")
-
-    def __init__(self, mention):
-        self.ref, self.kind, self.doc_id = sys.intern(mention.ref), sys.intern(mention.kind), mention.doc_id
-        self.anchor, self.label = sys.intern(mention.anchor), sys.intern(mention.label)
-
-
 def summarize(doc: Document) -> Document:
-    """*doc* without its rendered text: what indexes, lists and the anchor lock need."""
+    """*doc* without its rendered text and mentions: what indexes, lists and the anchor lock need."""
+    locators = document_locators(doc)
     doc = copy.copy(doc)
     doc.front = doc.body = Markup("")
     doc.paragraphs = [replace(p, html=Markup("")) for p in doc.paragraphs]
     doc.notes = [replace(n, html=Markup("")) for n in doc.notes]
-    doc.mentions = [_Mention(m) for m in doc.mentions]
+    doc.mentions = []
+    doc.locators = locators
     return doc
 
 

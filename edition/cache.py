@@ -100,3 +100,38 @@ class Cache:
         if self._hashes_dirty:
             self.put("meta", "hashes", self._hashes)
             self._hashes_dirty = False
+
+
+class Bundle:
+    """Many small entries of one kind kept in one file: read once, written once when it changed.
+
+    An edition of ten thousand memos has ten thousand validation results and summaries; one file
+    each would cost a file open per memo on every rebuild.  Entries not asked for or added since the
+    bundle was read (those of changed or deleted sources) are dropped when it is saved.
+    """
+
+    def __init__(self, cache: Cache, kind: str):
+        self.cache, self.kind = cache, kind
+        found = cache.get("bundle", kind)
+        self._entries: dict = found if isinstance(found, dict) else {}
+        self._used: set[str] = set()
+        self._dirty = False
+
+    def get(self, key: str):
+        value = self._entries.get(key)
+        if value is not None:
+            self._used.add(key)
+        return value
+
+    def put(self, key: str, value) -> None:
+        self._entries[key] = value
+        self._used.add(key)
+        self._dirty = True
+
+    def save(self) -> None:
+        if len(self._used) != len(self._entries):
+            self._entries = {key: self._entries[key] for key in self._used}
+            self._dirty = True
+        if self._dirty:
+            self.cache.put("bundle", self.kind, self._entries)
+            self._dirty = False

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote, urlencode
@@ -127,7 +128,7 @@ def _render(item: dict, style_name: str, locator: str | None) -> tuple[str, str]
     from citeproc.source.json import CiteProcJSON
 
     item = dict(_escaped(item), id=item["id"])
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _remembered_lookups():
         warnings.simplefilter("ignore")
         bib = CitationStylesBibliography(_style(style_name), CiteProcJSON([item]), _formatter())
         cite = Citation([CitationItem(item["id"], locator=Locator("paragraph", locator))] if locator
@@ -138,109 +139,145 @@ def _render(item: dict, style_name: str, locator: str | None) -> tuple[str, str]
     return note, entry
 
 
+_LOOKUPS: dict = {}  # (style or locale element, XPath expression) → what it finds
+
+
+@contextmanager
+def _remembered_lookups():
+    """Let citeproc look each XPath up once: its style and locale trees do not change, and the
+    lookups (about 750 for one citation) are most of its time.  Only while we render."""
+    from citeproc.model import CitationStylesElement
+
+    search = CitationStylesElement.xpath_search
+
+    def xpath_search(element, expression):
+        key = (element, expression)  # the key holds the element, so lxml keeps its proxy (and identity)
+        found = _LOOKUPS.get(key)
+        if found is None:
+            found = _LOOKUPS[key] = search(element, expression)
+        return list(found)
+
+    CitationStylesElement.xpath_search = xpath_search
+    try:
+        yield
+    finally:
+        CitationStylesElement.xpath_search = search
+
+
 def _rendered(item: dict, style_name: str, locator: str | None) -> tuple[str, str]:
-    """:func:`_render`, through a per-shape template when the style allows it (same output, one run per shape)."""
-    template = _template(_shape(item, style_name, locator))
-    filled = template.fill(item) if template is not None else None
-    return filled if filled is not None else _render(item, style_name, locator)
+    """:func:`_render`, through a template when citeproc rendered this shape of item before (same output).
+
+    A template fills in the strings and the date; when the date's month and day cannot be filled in
+    for this style, the template of the exact month and day is tried, then citeproc itself.
+    """
+    for exact in (False, True):
+        shape = _shape(item, style_name, locator, exact)
+        template = _template(shape) if shape is not None else None
+        filled = template.fill(item) if template is not None else None
+        if filled is not None:
+            return filled
+    return _render(item, style_name, locator)
 
 
 # Placeholders for the item's strings.  Each one shows what citeproc did to it: lower case (and a
-# stop word, a capitalised word, a period) reveal every text-case and strip-periods; only "as is"
-# and "first letter capitalised" are repeated on the real value, anything else renders directly.
+# stop word, a capitalised word, a period) reveal every text-case and strip-periods; only the cases
+# below are repeated on the real value, anything else renders directly.  A value that begins or
+# ends with a character citeproc may merge with its neighbour (". " twice) gets a placeholder with
+# the same first or last character.
 _TOKEN = "q{}q of zz Yy w.w"
-_TOKENIZED = ("title", "genre", "container-title", "publisher", "version", "URL", "archive", "archive-place",
-              "archive_location")
-_YEAR, _DAYS = 2999, (17, 16)
+_TOKENIZED = ("title", "genre", "container-title", "collection-title", "publisher", "version", "URL", "archive",
+              "archive-place", "archive_location")
+_KNOWN = {"id", "type", "language", "accessed", "issued", "author", *_TOKENIZED}
+_SEAM = ".,;:!? "  # citeproc.string.SEAM_PUNCTUATION and the space: what normalize_seam compares
+_YEARS = (2999, 2998)  # the template's year, the cross-check's
+_DAYS = ((17, 16, 15, 14, 13), (7, 6, 5, 4, 3))  # two digits for the template, one for the cross-check
+_CASES = (None, "capitalize-first", "title", "capitalize-all", "sentence", "lowercase", "uppercase")
 
 
 @dataclass
 class _Template:
-    """The note and entry of one item shape, with a placeholder for each string and the date's year and day."""
+    """The note and entry of one item shape, with a placeholder for each string and date part.
+
+    *parts* maps each placeholder as it appears in the text to how the real value reads there:
+    ``("text", name, case, first_upper)``, ``("month", {month: text})`` or ``("number", "year")``.
+    """
 
     style_name: str
     locator: str | None
     note: str
     entry: str
-    pattern: re.Pattern
-    forms: dict
-    day: int | None
+    pattern: re.Pattern | None
+    parts: dict
     verified: bool = False  # compared once with a direct render of a real item
+    broken: bool = False  # that comparison failed: this shape renders directly
 
     def fill(self, item: dict) -> tuple[str, str] | None:
-        values = _token_values(item)
-        if values is None:
+        if self.broken:
             return None
-        parts = item.get("issued", {}).get("date-parts", [[]])[0]
-        if parts:
-            values[str(_YEAR)] = str(parts[0])
-        if self.day is not None:
-            values[str(self.day)] = str(parts[2])
-        filled = tuple(self.pattern.sub(lambda m: _apply(m.group(0), self.forms, values), text)
-                       for text in (self.note, self.entry))
+        filled = self.filled_with(_values(item))
         if not self.verified:
-            if filled != _render(item, self.style_name, self.locator):
+            self.verified = filled == _render(item, self.style_name, self.locator)
+            self.broken = not self.verified
+            if self.broken:
                 return None
-            self.verified = True
         return filled
 
+    def filled_with(self, values: dict) -> tuple[str, str]:
+        if self.pattern is None:
+            return self.note, self.entry
+        return tuple(self.pattern.sub(lambda m: _apply(self.parts[m.group(0)], values), text)
+                     for text in (self.note, self.entry))
 
-def _token_values(item: dict) -> dict[str, str] | None:
-    """Escaped values by placeholder; None when a value's edges could meet citeproc's punctuation rules."""
-    values = {}
-    strings = [(name, item.get(name)) for name in _TOKENIZED]
-    strings.append(("author", item["author"][0].get("literal") if item.get("author") else None))
-    for name, value in strings:
-        if value is None:
-            continue
-        if not value or not (value[0].isalnum() and value[-1].isalnum()) or _TOKEN[:2] in value.lower():
+
+def _strings(item: dict) -> list[tuple[str, str]] | None:
+    """The item's strings by name; None when the item has something no template covers."""
+    if not _KNOWN.issuperset(item):
+        return None
+    strings = [(name, item[name]) for name in _TOKENIZED if name in item]
+    if "author" in item:
+        if len(item["author"]) != 1 or set(item["author"][0]) != {"literal"}:
             return None
-        values[name] = str(escape(value))
+        strings.append(("author", item["author"][0]["literal"]))
+    if not all(isinstance(value, str) and value.strip(_SEAM) for _, value in strings):
+        return None
+    return strings
+
+
+def _values(item: dict) -> dict:
+    """Escaped strings by name, and the date's parts: what fills a template."""
+    values = {name: str(escape(value)) for name, value in _strings(item)}
+    parts = item.get("issued", {}).get("date-parts", [[]])[0]
+    values.update(zip(("year", "month", "day"), parts))
     return values
 
 
-def _token(name: str) -> str:
-    return _TOKEN.format(re.sub(r"[^a-z]", "", name.lower()))
+def _edges(text: str) -> str:
+    """The first and last character of *text* where citeproc may merge them with a neighbour's."""
+    return (text[0] if text[0] in _SEAM else "") + "|" + (text[-1] if text[-1] in _SEAM else "")
 
 
-def _first_upper(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def _shape(item: dict, style_name: str, locator: str | None, exact: bool) -> tuple | None:
+    """What a template depends on: the item's fields, their edges, the date's precision (its month
+    and day too when *exact*), the access date; None for an item no template covers."""
+    strings = _strings(item)
+    dates = item.get("issued", {}).get("date-parts", [[]])
+    parts = tuple(dates[0]) if len(dates) == 1 else None
+    accessed = item["accessed"].get("date-parts", [[]]) if "accessed" in item else [None]
+    accessed = tuple(accessed[0]) if len(accessed) == 1 and accessed[0] is not None else None
+    if strings is None or not _plain_date(parts) or exact and len(parts) < 2:
+        return None
+    if accessed is not None and not (len(accessed) == 3 and _plain_date(accessed)):
+        return None
+    return (style_name, locator, tuple(sorted(item)), tuple((name, _edges(value)) for name, value in strings),
+            item.get("language"), accessed, len(parts), parts[1:] if exact else None)
 
 
-_CASES = (None, "capitalize-first", "title", "capitalize-all", "sentence", "lowercase", "uppercase")
-
-
-def _cased(text: str, case: str | None, first_upper: bool) -> str:
-    """*text* as citeproc's ``text-case`` *case* makes it (its own code), then perhaps capitalised."""
-    if case is not None:
-        from citeproc.model import TextCased
-        from citeproc.string import String
-
-        class Cased(TextCased):
-            def get(self, name, default=None):
-                return case
-
-        text = str(Cased().case(String(text), "en"))
-    return _first_upper(text) if first_upper else text
-
-
-def _forms(name: str) -> dict[str, tuple[str, str | None, bool]]:
-    """Every way citeproc may have changed the placeholder of *name* → (name, case, capitalised)."""
-    token = _token(name)
-    return {_cased(token, case, first): (name, case, first) for case in _CASES for first in (False, True)}
-
-
-def _apply(found: str, forms: dict, values: dict[str, str]) -> str:
-    if found in values:  # the year and the day
-        return values[found]
-    name, case, first = forms[found]
-    return _cased(values[name], case, first)
-
-
-def _shape(item: dict, style_name: str, locator: str | None) -> tuple:
-    parts = tuple(item.get("issued", {}).get("date-parts", [[]])[0])
-    return (style_name, locator, tuple(sorted(item)), item.get("language"), json.dumps(item.get("accessed")),
-            len(parts), parts[1] if len(parts) > 1 else None)
+def _plain_date(parts: tuple | None) -> bool:
+    """A year of four digits, perhaps a month and a day: what a template's date placeholders stand for."""
+    if parts is None or len(parts) > 3 or not all(type(p) is int for p in parts):
+        return False
+    limits = ((1000, 9999), (1, 12), (1, 31))
+    return all(low <= p <= high for p, (low, high) in zip(parts, limits))
 
 
 _TEMPLATES: dict[tuple, _Template | None] = {}
@@ -252,39 +289,166 @@ def _template(shape: tuple) -> _Template | None:
     return _TEMPLATES[shape]
 
 
-def _make_template(style_name, locator, keys, language, accessed, precision, month) -> _Template | None:
-    """Render one item of this shape with placeholders; None if citeproc treats them in a way we cannot repeat."""
-    if set(keys) - {"id", "type", "language", "accessed", "issued", "author", *_TOKENIZED}:
+def _make_template(style_name, locator, keys, edges, language, accessed, precision, exact) -> _Template | None:
+    """Render one item of this shape with placeholders; None if citeproc treats them in a way we cannot repeat.
+
+    A second item, with other placeholder dates (another kind of month name, a one-digit day),
+    must come out as the template filled with its dates.
+    """
+    dates = _placeholder_dates(style_name, accessed or (), precision, exact)
+    if dates is None:
         return None
-    accessed = json.loads(accessed)
-    accessed_day = accessed["date-parts"][0][2] if accessed else None
-    day = next(d for d in _DAYS if d != accessed_day) if precision >= 3 else None
-    item = {"id": "item", "type": "manuscript", "language": language}
-    item.update({name: _token(name) for name in _TOKENIZED if name in keys})
-    if accessed:
-        item["accessed"] = accessed
-    if "author" in keys:
-        item["author"] = [{"literal": _token("author")}]
-    if precision:
-        item["issued"] = {"date-parts": [[_YEAR, month, day][:precision]]}
-    note, entry = _render(item, style_name, locator)
-    names = [name for name in (*_TOKENIZED, "author") if name in keys]
-    forms = {form: how for name in names for form, how in _forms(name).items()}
-    numbers = [str(n) for n in (_YEAR if precision else None, day) if n is not None]
-    if not _placeholders_intact(note + entry, names, forms, numbers):
+    strings = {name: f"{head}{_token(name)}{tail}" for name, sides in edges for head, tail in [sides.split("|")]}
+    note, entry = _render(_placeholder_item(keys, language, accessed, strings, dates[0]), style_name, locator)
+    parts = {form: ("text", name, case, first) for name, placeholder in strings.items()
+             for case in _CASES for first in (False, True)
+             for form in [_cased(str(escape(placeholder)), case, first)]}
+    if exact is None:
+        parts.update(_month_parts(style_name, dates[0]["month"]) if "month" in dates[0] else {})
+        parts.update({str(dates[0]["day"]): ("number", "day")} if "day" in dates[0] else {})
+    parts.update({str(dates[0]["year"]): ("number", "year")} if "year" in dates[0] else {})
+    text = note + entry
+    parts = {found: how for found, how in parts.items() if found in text}
+    if not _placeholders_intact(text, strings, parts):
         return None
-    alternatives = sorted(map(re.escape, forms), key=len, reverse=True)
-    pattern = re.compile("|".join(alternatives + [rf"(?<!\d){n}(?!\d)" for n in numbers]))
-    return _Template(style_name, locator, note, entry, pattern, forms, day)
+    alternatives = sorted((_guarded(found, how) for found, how in parts.items()), key=len, reverse=True)
+    pattern = re.compile("|".join(alternatives)) if alternatives else None
+    template = _Template(style_name, locator, note, entry, pattern, parts)
+    for other in dates[1:]:
+        values = {name: str(escape(value)) for name, value in strings.items()} | other
+        item = _placeholder_item(keys, language, accessed, strings, other)
+        if template.filled_with(values) != _render(item, style_name, locator):
+            return None
+    return template
 
 
-def _placeholders_intact(text: str, names: list[str], forms: dict, numbers: list[str]) -> bool:
-    """Each placeholder in a form we can repeat; the year and day as plain numbers."""
-    for form in sorted(forms, key=len, reverse=True):
-        text = text.replace(form, "")
-    if any(_token(name).split()[0] in text.lower() for name in names):
+def _placeholder_item(keys, language, accessed, strings: dict, date: dict) -> dict:
+    item = {"id": "item", "type": "manuscript", "language": language, **strings}
+    if accessed is not None:
+        item["accessed"] = {"date-parts": [list(accessed)]}
+    if "author" in strings:
+        item["author"] = [{"literal": item.pop("author")}]
+    if date:
+        item["issued"] = {"date-parts": [[date[name] for name in ("year", "month", "day") if name in date]]}
+    return {key: value for key, value in item.items() if key in keys}
+
+
+def _placeholder_dates(style_name: str, accessed: tuple, precision: int, exact: tuple | None) -> list[dict] | None:
+    """The template's date, then the cross-checks' (``{"year": 2998, "month": 5, "day": 7}`` cut to
+    *precision*): other years, a one-digit day, a month of each other kind; with *exact* the real
+    month and day."""
+    if exact is not None:
+        dates = [(year, *exact) for year in _YEARS]
+    else:
+        taken = frozenset(accessed[1:])  # the access date's month and day must not pass for the item's
+        months = _month_choices(style_name, taken) if precision >= 2 else (0, 0)
+        if months is None:
+            return None
+        day, other_day = (next(d for d in choices if d not in taken) for choices in _DAYS)
+        dates = [(_YEARS[0], months[0], day)] + [(_YEARS[1], month, other_day) for month in months[1:]]
+    dates = dates[: min(precision, 1) + 1] if precision < 2 else dates
+    return [dict(zip(("year", "month", "day"), date[:precision])) for date in dates]
+
+
+@lru_cache(maxsize=None)
+def _month_names(style_name: str) -> dict[int, tuple[str, str]]:
+    """Each month's long and short name in the style's locale, as citeproc looks them up."""
+    root = _style(style_name).root
+    root.formatter = _formatter()
+    return {month: tuple(str(root.get_single_term(f"month-{month:02d}", form)) for form in (None, "short"))
+            for month in range(1, 13)}
+
+
+@lru_cache(maxsize=None)
+def _month_choices(style_name: str, taken: frozenset) -> tuple[int, ...] | None:
+    """The template's month, then one month of each other kind (names ending in a period or not);
+    None when a kind has only a month in *taken*."""
+    kinds: dict[tuple, list[int]] = {}
+    for month, names in _month_names(style_name).items():
+        kinds.setdefault(tuple(_edges(name) for name in names), []).append(month)
+    groups = sorted(([m for m in months if m not in taken] for months in kinds.values()), key=len, reverse=True)
+    if not all(groups):
+        return None
+    months = [group[0] for group in groups]
+    if len(months) == 1 and len(groups[0]) > 1:  # one kind: cross-check with another month of it
+        months.append(groups[0][1])
+    return tuple(months) if len(months) > 1 else None
+
+
+def _month_parts(style_name: str, month: int) -> dict[str, tuple]:
+    """Every way the style may show *month*'s name (form, periods stripped, case) → the name of each month.
+
+    Ways that read alike for *month* but differ for another month are left out: the template then
+    fails the check for that month's kind, and its shapes render with their exact month.
+    """
+    names = _month_names(style_name)
+    ways: dict[str, set] = {}
+    for form in (0, 1):
+        for strip in (False, True):
+            for case in _CASES:
+                for first in (False, True):
+                    shown = {m: _cased(n[form].replace(".", "") if strip else n[form], case, first)
+                             for m, n in names.items()}
+                    ways.setdefault(shown[month], set()).add(tuple(sorted(shown.items())))
+    return {found: ("month", dict(next(iter(shown)))) for found, shown in ways.items() if len(shown) == 1 and found}
+
+
+def _guarded(found: str, how: tuple) -> str:
+    """The regular expression of a placeholder: numbers and names not inside longer ones."""
+    if how[0] == "number":
+        return rf"(?<!\d){re.escape(found)}(?!\d)"
+    if how[0] == "month":
+        return rf"(?<!\w){re.escape(found)}(?!\w)"
+    return re.escape(found)
+
+
+def _apply(how: tuple, values: dict) -> str:
+    if how[0] == "text":
+        _, name, case, first = how
+        return _cased(values[name], case, first)
+    if how[0] == "month":
+        return how[1][values["month"]]
+    return str(values[how[1]])
+
+
+def _token(name: str) -> str:
+    return _TOKEN.format(re.sub(r"[^a-z]", "", name.lower()))
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _cased(text: str, case: str | None, first_upper: bool) -> str:
+    """*text* as citeproc's ``text-case`` *case* makes it (its own code), then perhaps capitalised."""
+    if case is not None:
+        from citeproc.string import String
+
+        text = str(_case_element(case).case(String(text), "en"))
+    return _first_upper(text) if first_upper else text
+
+
+@lru_cache(maxsize=None)
+def _case_element(case: str):
+    from citeproc.model import TextCased
+
+    class Cased(TextCased):
+        def get(self, name, default=None):
+            return case
+
+    return Cased()
+
+
+def _placeholders_intact(text: str, strings: dict, parts: dict) -> bool:
+    """Each placeholder in a form we can repeat; the year and day as plain numbers (not "17th")."""
+    for found in sorted(parts, key=len, reverse=True):
+        if parts[found][0] == "text":
+            text = text.replace(found, "")
+    if any(_token(name).split()[0] in text.lower() for name in strings):
         return False
-    return all(len(re.findall(rf"(?<!\d){n}(?![\d\w])", text)) == text.count(n) for n in numbers)
+    numbers = [found for found, how in parts.items() if how[0] == "number"]
+    return all(len(re.findall(rf"(?<!\d){n}(?!\d)", text)) == len(re.findall(rf"(?<!\d){n}(?![\d\w])", text))
+               for n in numbers)
 
 
 def cite_document(doc: Document, config: Config, accessed: dt.date | None = None) -> DocumentCitation:
@@ -296,7 +460,7 @@ def cite_document(doc: Document, config: Config, accessed: dt.date | None = None
         note, entry = _rendered(item, style_name, None)
         citation.styles.append((label, Markup(note.strip()), Markup(entry.strip())))
     citation.pinpoints = _pinpoints(doc, config, item)
-    citation.corrections = {p.id: url for p in doc.paragraphs if (url := correction_url(config, doc, p.id, p.n))}
+    citation.corrections = _corrections(config, doc)
     citation.csl_json = json.dumps([item], indent=2, ensure_ascii=False) + "\n"
     citation.bibtex = bibtex(doc, config, item, accessed)
     citation.coins = coins(doc, config, item)
@@ -310,6 +474,20 @@ def _pinpoints(doc: Document, config: Config, item: dict) -> dict[str, Markup]:
     note = _rendered(template_item, STYLES["chicago"][1], _PARA)[0].strip()
     return {p.id: Markup(note.replace(_PARA, str(p.n)).replace(_ANCHOR, str(escape(p.id))))
             for p in doc.paragraphs}
+
+
+def _corrections(config: Config, doc: Document) -> dict[str, str]:
+    """:func:`correction_url` of every paragraph: made once with placeholders, which percent-encoding keeps."""
+    if not doc.paragraphs:
+        return {}
+    template = correction_url(config, doc, _ANCHOR, _PARA)  # type: ignore[arg-type]
+    if template is None:
+        return {}
+    urls = {p.id: template.replace(_ANCHOR, quote(p.id, safe="")).replace(_PARA, str(p.n)) for p in doc.paragraphs}
+    first = doc.paragraphs[0]
+    if urls[first.id] != correction_url(config, doc, first.id, first.n):  # a placeholder in the document's text
+        return {p.id: url for p in doc.paragraphs if (url := correction_url(config, doc, p.id, p.n))}
+    return urls
 
 
 def correction_url(config: Config, doc: Document, para_id: str, n: int) -> str | None:

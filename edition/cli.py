@@ -44,11 +44,18 @@ def main():
               help="Processes to validate, read and render with (default: the number of CPUs).")
 def build(project: Path, out: Path | None, strict: bool, workers: int | None):
     """Validate the sources and build the static site."""
-    from .build import build as run_build
+    from .cache import Cache
+    from .cite import access_date
     from .config import load_config
+    from .inputs import input_hashes, unchanged
 
     config = load_config(project)
-    result = run_build(config, out_dir=out, strict=strict, workers=workers)
+    cache = Cache(config.root)  # first the shortcut, without loading the pipeline
+    result = unchanged(config, out or config.out_dir, strict, cache, input_hashes(config, cache, access_date()))
+    if result is None:
+        from .build import build as run_build
+
+        result = run_build(config, out_dir=out, strict=strict, workers=workers)
     _print_diagnostics(result.reporter, fmt="text", summary=False)
     click.echo(f"built {plural(result.pages, 'page')} from {plural(result.documents, 'document')} "
                f"into {result.out_dir}")

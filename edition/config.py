@@ -59,6 +59,9 @@ class Config:
     def out_dir(self) -> Path:
         return self.root / self.output
 
+    def authority_files(self) -> list[Path]:
+        return sorted(self.authority_dir.glob("*.xml")) if self.authority_dir.is_dir() else []
+
     def memo_files(self) -> list[Path]:
         """The document sources: ``tei/*.xml`` (e.g. FRUS volumes) and ``tei/memos/*.xml``."""
         return [path for folder in (self.tei_dir, self.memos_dir) if folder.is_dir()

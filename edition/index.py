@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import unicodedata
 
-from .model import KINDS, Document, Entity, Index, IndexEntry, Locator
+from markupsafe import Markup, escape
+
+from .model import KINDS, Document, Entity, Index, IndexEntry
 
 
 def build_indexes(documents: list[Document], entities: dict[str, Entity]) -> list[Index]:
     """Collect the mentions of *documents* into one index per kind of entity."""
     entries = {ref: IndexEntry(entity) for ref, entity in entities.items()}
     for doc in documents:
-        for mention in doc.mentions:
-            entry = entries.get(mention.ref)
+        for ref, (count, html) in (doc.locators or document_locators(doc)).items():
+            entry = entries.get(ref)
             if entry is not None:
-                _add_locator(entry, doc, mention.anchor, mention.label)
+                entry.parts.append(html)
+                entry.count += count
     indexes = []
     for kind in KINDS:
         kind_entries = sorted((e for e in entries.values() if e.entity.kind == kind),
@@ -28,12 +31,27 @@ def build_indexes(documents: list[Document], entities: dict[str, Entity]) -> lis
     return indexes
 
 
-def _add_locator(entry: IndexEntry, doc: Document, anchor: str, label: str) -> None:
-    last = entry.locators[-1] if entry.locators else None
-    if last is not None and last.doc is doc and last.anchor == anchor:
-        last.count += 1
-    else:
-        entry.locators.append(Locator(doc, anchor, label))
+def document_locators(doc: Document) -> dict[str, tuple[int, Markup]]:
+    """Per entity *doc* mentions: its locators here ("31 May 1988, ¶12"), as the index pages link them.
+
+    Mentions in the same paragraph make one locator with a count.  Computed once per document (in
+    the worker that reads it), so that the index pages of a large edition are joined, not rendered.
+    """
+    runs: dict[str, list[list]] = {}
+    for mention in doc.mentions:
+        found = runs.setdefault(mention.ref, [])
+        if found and found[-1][0] == mention.anchor:
+            found[-1][2] += 1
+        else:
+            found.append([mention.anchor, mention.label, 1])
+    href, where = escape(f"../{doc.url}#"), escape(doc.date_label or doc.id)
+    return {ref: (len(found), Markup("; ").join(_locator(href, where, *run) for run in found))
+            for ref, found in runs.items()}
+
+
+def _locator(href: str, where: str, anchor: str, label: str, count: int) -> Markup:
+    more = f' <span class="count">({count}×)</span>' if count > 1 else ""
+    return Markup(f'<a href="{href}{escape(anchor)}">{where}, {escape(label)}</a>{more}')
 
 
 def sort_key(text: str) -> tuple[str, str]:

@@ -151,6 +151,8 @@ class Document:
     container: str = ""  # the publication the document is part of, e.g. a FRUS volume's title
     volume: object = field(default=None, repr=False, compare=False)  # its Volume, if it belongs to one
     number: str = ""  # the document's number in its volume
+    # entity ref → (how many locators, their HTML on an index page): kept when the text is dropped
+    locators: dict[str, tuple[int, Markup]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def url(self) -> str:
@@ -158,21 +160,20 @@ class Document:
 
 
 @dataclass
-class Locator:
-    doc: Document
-    anchor: str
-    label: str
-    count: int = 1
-
-
-@dataclass
 class IndexEntry:
+    """One entry of an index: its entity and, per document that mentions it, the locators as HTML."""
+
     entity: Entity
-    locators: list[Locator] = field(default_factory=list)
+    parts: list[Markup] = field(default_factory=list)  # one per document, in the documents' order
+    count: int = 0  # how many locators
 
     @property
     def anchor(self) -> str:
         return self.entity.id
+
+    @property
+    def html(self) -> Markup:
+        return Markup("; ").join(self.parts)
 
 
 @dataclass

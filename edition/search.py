@@ -5,30 +5,37 @@ lands on the paragraph; filters come from the model (persons, places,
 organisations mentioned in the paragraph, the year, the portion marking).
 The index and Pagefind's JavaScript are written to ``pagefind/`` in the site:
 nothing is loaded from elsewhere.
+
+Two steps, so that a build can make the records where it reads each document
+and index them at the end: :func:`document_records` (one document and the
+entities, cheap) and :func:`index_records` (streams any number of records into
+one Pagefind process, many in flight).
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import html
 import json
+import re
 import shutil
-from collections import defaultdict
+from collections import defaultdict, deque
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import lxml.html
-
 from .config import Config
 from .errors import UsageError
-from .model import Document, Edition
+from .model import Document, Edition, Entity
 
 BUNDLE_DIR = "pagefind"
 FILTER_KINDS = {"person": "person", "place": "place", "org": "organisation"}
 UNUSED = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
 # what the page shows around the source's words but is not part of them
 NOT_TEXT = ("note-ref", "pb", "fw", "old-anchor")
+IN_FLIGHT = 512  # records sent before their replies: Pagefind never waits for us, and its queue stays short
 
 
 @dataclass
@@ -41,20 +48,14 @@ class Record:
 
 def write_search_index(staging: Path, edition: Edition, config: Config) -> dict:
     """Index every paragraph of *edition* into ``staging/pagefind``; return {records, bytes, files}."""
-    records = [record for doc in edition.documents for record in document_records(doc, edition)]
-    out = staging / BUNDLE_DIR
-    shutil.rmtree(out, ignore_errors=True)  # a staged update may hold the last build's bundle
-    _run(lambda: _write(records, out, _language(config)))
-    for pattern in UNUSED:  # Pagefind's own interfaces: the site has its own search page
-        for path in out.glob(pattern):
-            path.unlink()
-    files = [path for path in out.rglob("*") if path.is_file()]
-    return {"records": len(records), "bytes": sum(path.stat().st_size for path in files), "files": len(files)}
+    records = (record for doc in edition.documents for record in document_records(doc, edition.entities))
+    return index_records(staging, records, config)
 
 
-def document_records(doc: Document, edition: Edition) -> list[Record]:
-    """One record per numbered paragraph of *doc*, with its filters."""
-    mentioned = _mentions_by_anchor(doc, edition)
+def document_records(doc: Document, entities: dict[str, Entity] | Edition) -> list[Record]:
+    """One record per numbered paragraph of *doc*, with its filters (*entities*: by id, or an Edition's)."""
+    entities = entities.entities if isinstance(entities, Edition) else entities
+    mentioned = _mentions_by_anchor(doc, entities)
     year = doc.date[:4]
     records = []
     for para in doc.paragraphs:
@@ -70,21 +71,66 @@ def document_records(doc: Document, edition: Edition) -> list[Record]:
     return records
 
 
-def plain_text(html: str) -> str:
-    """The reader's text of an HTML fragment, without note numbers, page markers and furniture."""
-    if not html.strip():
-        return ""
-    root = lxml.html.fragment_fromstring(str(html), create_parent="div")
-    for cls in NOT_TEXT:
-        for node in root.xpath(f".//*[contains(concat(' ', @class, ' '), ' {cls} ')]"):
-            node.drop_tree()
-    return " ".join(root.text_content().split())
+def index_records(staging: Path, records: Iterable[Record], config: Config) -> dict:
+    """Stream *records* into a Pagefind index in ``staging/pagefind``; return {records, bytes, files}."""
+    out = staging / BUNDLE_DIR
+    shutil.rmtree(out, ignore_errors=True)  # a staged update may hold the last build's bundle
+    count = _run(lambda: _write(records, out, _language(config)))
+    for pattern in UNUSED:  # Pagefind's own interfaces: the site has its own search page
+        for path in out.glob(pattern):
+            path.unlink()
+    files = [path for path in out.rglob("*") if path.is_file()]
+    return {"records": count, "bytes": sum(path.stat().st_size for path in files), "files": len(files)}
 
 
-def _mentions_by_anchor(doc: Document, edition: Edition) -> dict[str, dict[str, set[str]]]:
+# -- the reader's text of a paragraph --------------------------------------------------------------
+
+_TAGS = re.compile(r"<(?:!--.*?--|/?[A-Za-z][^>]*)>", re.S)
+_TAG = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][^\s/>]*)([^>]*)>", re.S)
+_CLASS = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def plain_text(fragment: str) -> str:
+    """The reader's text of an HTML fragment, without note numbers, page markers and furniture.
+
+    ``Went <a>home</a><sup class="note-ref">1</sup> back`` → ``Went home back``: what lxml.html's
+    ``text_content()`` gives once those elements are dropped, for the HTML the edition writes.
+    """
+    fragment = str(fragment)
+    if any(name in fragment for name in NOT_TEXT):
+        fragment = _without_furniture(fragment)
+    return " ".join(html.unescape(_TAGS.sub("", fragment)).split())
+
+
+def _without_furniture(fragment: str) -> str:
+    """*fragment* without the elements whose class is one of :data:`NOT_TEXT` (their tails stay)."""
+    kept, start, depth = [], 0, 0  # depth: how deep inside a dropped element
+    for tag in _TAG.finditer(fragment):
+        closing, name, attributes = tag.groups()
+        if name is None or name.lower() in _VOID or attributes.rstrip().endswith("/"):
+            continue  # a comment or an element without content
+        if depth:
+            depth += -1 if closing else 1
+            start = tag.end()
+        elif not closing and _is_furniture(attributes):
+            kept.append(fragment[start:tag.start()])
+            depth = 1
+    return "".join(kept) + (fragment[start:] if not depth else "")
+
+
+def _is_furniture(attributes: str) -> bool:
+    found = _CLASS.search(attributes)
+    if found is None:
+        return False
+    classes = f" {html.unescape(next(value for value in found.groups() if value is not None))} "
+    return any(f" {name} " in classes for name in NOT_TEXT)
+
+
+def _mentions_by_anchor(doc: Document, entities: dict[str, Entity]) -> dict[str, dict[str, set[str]]]:
     found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for mention in doc.mentions:
-        entity = edition.entities.get(mention.ref)
+        entity = entities.get(mention.ref)
         if entity is not None and entity.kind in FILTER_KINDS:
             found[mention.anchor][FILTER_KINDS[entity.kind]].add(entity.name)
     return found
@@ -94,27 +140,27 @@ def _language(config: Config) -> str:
     return (config.language or "en").split("-")[0].lower()
 
 
-def _run(coroutine) -> None:
+# -- Pagefind ----------------------------------------------------------------------------------------
+
+def _run(coroutine):
     """Run ``coroutine()`` to the end, also when the caller is inside an event loop (as under Playwright)."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        asyncio.run(coroutine())
-        return
+        return asyncio.run(coroutine())
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(lambda: asyncio.run(coroutine())).result()
+        return pool.submit(lambda: asyncio.run(coroutine())).result()
 
 
-async def _write(records: list[Record], out: Path, language: str) -> None:
+async def _write(records: Iterable[Record], out: Path, language: str) -> int:
     service = await _service()
     try:
         index = await service.create_index({"force_language": language})
-        for record in records:
-            await index.add_custom_record(url=record.url, content=record.content, language=language,
-                                          meta=record.meta, filters=record.filters)
+        count = await service.add_records(index._index_id, records, language)
         await index.write_files(output_path=str(out))
     finally:
         await service.close()
+    return count
 
 
 async def _service():
@@ -123,17 +169,45 @@ async def _service():
     if get_executable() is None:
         raise UsageError("the search index needs the Pagefind binary; install it with: pip install 'pagefind[bin]'")
 
-    class PromptService(PagefindService):
-        """Pagefind's service, reading each reply as it comes.
+    class PipelinedService(PagefindService):
+        """Pagefind's service, with many records in flight and each reply read as it comes.
 
-        The stock poller sleeps 0.1 s before every reply: 5 s for the 49 paragraphs of the sample.
+        The stock client sends one message and awaits its reply, after polling with a 0.1 s sleep:
+        5 s for the 49 paragraphs of the sample.  Pagefind reads its input on a thread of its own and
+        handles the messages in order, so records can be written while it indexes the earlier ones.
         """
+
+        def post(self, payload: dict) -> asyncio.Future:
+            """Write *payload* to Pagefind; the future has its reply."""
+            self._message_id += 1
+            future = self._responses[self._message_id] = self._loop.create_future()
+            message = json.dumps({"message_id": self._message_id, "payload": payload}, ensure_ascii=False)
+            self._backend.stdin.write(base64.b64encode(message.encode("utf-8")) + b",")
+            return future
+
+        async def add_records(self, index_id: int, records: Iterable[Record], language: str) -> int:
+            """Add *records*, at most :data:`IN_FLIGHT` unanswered; return how many."""
+            pending: deque[asyncio.Future] = deque()
+            count = 0
+            for record in records:
+                pending.append(self.post({"type": "AddRecord", "index_id": index_id, "url": record.url,
+                                          "content": record.content, "language": language, "meta": record.meta,
+                                          "filters": record.filters, "sort": None}))
+                count += 1
+                if len(pending) >= IN_FLIGHT:
+                    await self._backend.stdin.drain()
+                    while len(pending) > IN_FLIGHT // 2:
+                        await pending.popleft()
+            await self._backend.stdin.drain()
+            for future in pending:
+                await future
+            return count
 
         async def _wait_for_responses(self) -> None:
             while True:
                 line = await self._backend.stdout.readuntil(b",")
                 reply = json.loads(base64.b64decode(line[:-1])) or {}
-                future = self._responses.get(reply.get("message_id"))
+                future = self._responses.pop(reply.get("message_id"), None)
                 if future is None or future.done():
                     continue
                 payload = reply["payload"]
@@ -142,4 +216,4 @@ async def _service():
                 else:
                     future.set_result(payload)
 
-    return await PromptService().launch()
+    return await PipelinedService().launch()

@@ -15,7 +15,7 @@ from lxml import etree
 
 from . import parallel, tei
 from .authority import load_authorities
-from .cache import FINGERPRINT, Cache, digest
+from .cache import FINGERPRINT, Bundle, Cache, digest
 from .config import Config
 from .errors import Diagnostic, Reporter, SourceError, UsageError
 from .frus import is_frus
@@ -41,7 +41,7 @@ def validate(config: Config, paths: list[Path] | None = None, workers: int | Non
     load_schemas(directory)  # a broken schema stops the run here, before any worker starts
     files = source_files(config) if paths is None else expand(paths)
     cache = cache or Cache(config.root, writable=False)
-    checks = _checked(config, files, directory, workers, cache)
+    checks = _checked(config, files, directory, workers, cache, paths is None)
     for check in checks:
         reporter.extend(check.diagnostics)
 
@@ -61,19 +61,23 @@ class FileCheck:
     used: set[str]
 
 
-def _checked(config: Config, files: list[Path], directory: Path, workers: int | None, cache: Cache) -> list[FileCheck]:
-    shared = [_hash(cache, p) for p in [*_schema_files(directory), *_authority_files(config)]]
+def _checked(config: Config, files: list[Path], directory: Path, workers: int | None, cache: Cache,
+             paths_are_the_project: bool = True) -> list[FileCheck]:
+    shared = [_hash(cache, p) for p in [*_schema_files(directory), *config.authority_files()]]
     context = digest(FINGERPRINT, str(config.root), *shared)
     hashes = [None if None in shared else _hash(cache, path) for path in files]
     keys = [digest(context, str(path), h) if h else None for path, h in zip(files, hashes)]
-    checks = [cache.get("check", key) if key else None for key in keys]
+    bundle = Bundle(cache, "checks")
+    checks = [bundle.get(key) if key else None for key in keys]
     todo = [i for i, check in enumerate(checks) if check is None]
     done = parallel.run(check_source, [files[i] for i in todo], workers, _setup, (config.root, directory,
                                                                                   config.authority_dir))
     for i, check in zip(todo, done):
         checks[i] = check
         if keys[i] is not None:
-            cache.put("check", keys[i], check)
+            bundle.put(keys[i], check)
+    if paths_are_the_project:
+        bundle.save()
     cache.save_hashes()
     return checks
 
@@ -87,10 +91,6 @@ def _hash(cache: Cache, path: Path) -> str | None:
 
 def _schema_files(directory: Path) -> list[Path]:
     return [directory / RNG_FILE, directory / SCH_FILE]
-
-
-def _authority_files(config: Config) -> list[Path]:
-    return sorted(config.authority_dir.glob("*.xml")) if config.authority_dir.is_dir() else []
 
 
 _WORKER: dict = {}
@@ -111,7 +111,7 @@ def check_source(path: Path) -> FileCheck:
 
 def source_files(config: Config) -> list[Path]:
     """The project's sources: memos, then authority files."""
-    return [*config.memo_files(), *_authority_files(config)]
+    return [*config.memo_files(), *config.authority_files()]
 
 
 def expand(paths: list[Path]) -> list[Path]:

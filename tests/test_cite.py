@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
@@ -94,3 +96,101 @@ def test_reference_manager_metadata(page):
     [ld] = page.xpath("//script[@type='application/ld+json']/text()")
     data = json.loads(ld)
     assert data["@type"] == "ArchiveComponent" and data["isPartOf"]["version"] == "0.1.0"
+
+
+# -- templates: what citeproc itself gives --------------------------------------------------------
+
+FRUS_VOLUME = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "frus-volumes" / "frus1936v03.xml"
+FRUS = {"container": "Foreign Relations of the United States Diplomatic Papers, 1936, The Near East and Africa, "
+                     "Volume III", "genre": "Document", "archive_location": "765.84/4513; [Translation]",
+        "path": "documents/frus1936v03/d226.html"}
+# pairs of documents of one shape: the first makes the template, the second is filled in from it
+TWINS = {
+    "plain": ({}, {"title": "Another Talk", "date": "1987-01-09"}),
+    "month-kinds": ({"date": "1988-09-17"}, {"date": "1986-06-03"}),
+    "same-month-as-accessed": ({"date": f"1985-{access_date().month:02d}-0{access_date().month % 9 + 1}"},
+                               {"date": "1990-02-28"}),
+    "year-and-month": ({"date": "1988-05"}, {"date": "1979-12"}),
+    "year": ({"date": "1988"}, {"date": "2001"}),
+    "no-date": ({"date": ""}, {"date": "", "title": "Undated"}),
+    "no-author": ({"author": ""}, {"author": "", "date": "1984-07-04"}),
+    "parenthesis": ({"title": "Memo (draft)"}, {"title": "Letter from the Minister (Engert)"}),
+    "final-period": ({"title": "The talk ends."}, {"title": "Notes, etc.", "date": "1983-03-03"}),
+    "question": ({"title": "What now?"}, {"title": "Why then?", "date": "1982-11-11"}),
+    "quotes": ({"title": "“Quoted” title"}, {"title": "“Other” words"}),
+    "markup-characters": ({"title": "Q&A: <one> 'two' \"three\""}, {"title": "R & D's <b>"}),
+    "stop-words": ({"title": "the talk with a man"}, {"title": "of mice and men"}),
+    "capitals": ({"title": "SECRET MEMO ON ARMS"}, {"title": "NSC MEETING"}),
+    "non-ascii": ({"title": "Été à Genève — Ünïcode"}, {"title": "Ostpolitik: Gespräche"}),
+    "author-period": ({"author": "Dept. of State, Washington, D.C."}, {"author": "H. Kissinger, Jr."}),
+    "frus-volume": (FRUS, dict(FRUS, title="The Chargé in Italy (Kirk) to the Secretary of State", date="1936-05-05",
+                               author="Kirk", archive_location="765.84/4269: Telegram")),
+}
+
+
+@pytest.fixture(scope="module")
+def sample_doc():
+    from edition.authority import load_authorities
+    from edition.build import read_documents
+    from edition.config import load_config
+    from edition.errors import Reporter
+
+    config = load_config(Path(__file__).resolve().parent.parent)
+    reporter = Reporter(root=config.root)
+    return config, read_documents(config, load_authorities(config.authority_dir, reporter), reporter)[0]
+
+
+def citeproc_citation(doc, config) -> tuple:
+    """The styles and pinpoints of *doc* as citeproc renders them, without templates."""
+    from edition.cite import _ANCHOR, _PARA, STYLES, _render, absolute_url, csl_item
+
+    item = csl_item(doc, config, access_date())
+    styles = tuple(tuple(s.strip() for s in _render(item, name, None)) for _, name in STYLES.values())
+    pinned = dict(item, URL=absolute_url(config, f"{doc.url}#{_ANCHOR}"))
+    note = _render(pinned, STYLES["chicago"][1], _PARA)[0].strip()
+    pins = {p.id: note.replace(_PARA, str(p.n)).replace(_ANCHOR, p.id) for p in doc.paragraphs}
+    return styles, pins
+
+
+def templated_citation(doc, config) -> tuple:
+    from edition.cite import cite_document
+
+    citation = cite_document(doc, config)
+    return tuple((str(note), str(entry)) for _, note, entry in citation.styles), \
+        {k: str(v) for k, v in citation.pinpoints.items()}
+
+
+@pytest.mark.parametrize("twins", TWINS.values(), ids=TWINS.keys())
+def test_templates_give_what_citeproc_gives(sample_doc, twins, monkeypatch):
+    from edition import cite
+
+    config, doc = sample_doc
+    monkeypatch.setattr(cite, "_TEMPLATES", {})
+    first, second = (dataclasses.replace(doc, id=f"{doc.id}-{n}", **change) for n, change in enumerate(twins))
+    assert templated_citation(first, config) == citeproc_citation(first, config)
+    expected = citeproc_citation(second, config)
+    monkeypatch.setattr(cite, "_render", lambda *args: pytest.fail(f"rendered {args[1:]}, not filled in"))
+    assert templated_citation(second, config) == expected
+
+
+@pytest.mark.skipif(not FRUS_VOLUME.is_file(), reason="the FRUS volumes are not beside the checkout")
+def test_templates_give_what_citeproc_gives_for_a_frus_volume(sample_doc, monkeypatch):
+    from edition import cite
+    from edition.errors import Reporter
+    from edition.readers import read_source
+
+    config, _ = sample_doc
+    monkeypatch.setattr(cite, "_TEMPLATES", {})
+    documents = read_source(FRUS_VOLUME, {}, Reporter(root=config.root).display(FRUS_VOLUME)).documents
+    assert documents[0].volume is not None
+    for doc in documents[:: len(documents) // 12]:
+        assert templated_citation(doc, config) == citeproc_citation(doc, config), doc.id
+
+
+def test_correction_links_are_made_per_paragraph(sample_doc):
+    from edition.cite import _corrections, correction_url
+
+    config, doc = sample_doc
+    odd = dataclasses.replace(doc, title="Q&A? ¶ 100% “sure”")
+    for c in (config, dataclasses.replace(config, corrections="https://example.org/new?doc={document}&p={paragraph}")):
+        assert _corrections(c, odd) == {p.id: correction_url(c, odd, p.id, p.n) for p in odd.paragraphs}

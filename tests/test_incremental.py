@@ -152,3 +152,27 @@ def test_citation_templates_give_what_citeproc_gives(sample_site):
         for (label, note, entry), style in zip(fast.styles, cite.STYLES.values()):
             assert (str(note), str(entry)) == tuple(s.strip() for s in cite._render(item, style[1], None)), change
     assert SAMPLE_TEI.is_file()
+
+
+def test_files_added_to_an_unchanged_site_by_hand_are_removed(tmp_path):
+    root = make_edition(tmp_path / "ed")
+    build(load_config(root), workers=1)
+    before = files(root / "output")
+    (root / "output" / "documents" / "stray.html").write_text("not ours", encoding="utf-8")
+    (root / "output" / "dts" / "extra" / "deep").mkdir(parents=True)
+    (root / "output" / "dts" / "extra" / "deep" / "x.json").write_text("{}", encoding="utf-8")
+    again = build(load_config(root), workers=1)
+    assert again.rendered == [] and files(root / "output") == before
+    assert not (root / "output" / "dts" / "extra").exists()
+
+
+def test_deleting_a_memo_removes_its_files(tmp_path):
+    root = make_edition(tmp_path / "ed")
+    build(load_config(root), workers=1)
+    assert (root / "output" / "documents" / "memo-copy-2.html").is_file()
+    (root / "tei" / "memos" / "memo-copy-2.xml").unlink()
+    result = build(load_config(root), workers=1)
+    assert result.documents == 2  # only its neighbours' pages change (their previous/next links)
+    assert document_pages(result.rendered) <= {"documents/memo-copy-1.html", "documents/memo-example.html"}
+    assert not any("memo-copy-2" in url for url in files(root / "output"))
+    assert files(root / "output") == files(_fresh(root, tmp_path))

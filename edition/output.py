@@ -1,0 +1,229 @@
+"""The output directory: staged, swapped in whole or updated in place, and what each build put there.
+
+``output/`` is only ever replaced by a complete new site (a directory renamed over it) or updated
+file by file from a complete staging directory; a build that fails leaves it as it was.  The cache
+keeps a record of what each build wrote, so the next one can keep what did not change.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from .cache import Cache, digest
+from .errors import UsageError
+
+MARKER = ".edition-build"  # marks a directory as ours, so a rebuild may replace it
+
+
+def _check_replaceable(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir} exists and is not a directory")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        raise UsageError(f"refusing to replace {out_dir}: it is not empty and was not built by edition")
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        staging.rename(out_dir)
+        return
+    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    out_dir.rename(old)
+    staging.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+
+# -- updating a previous build in place ----------------------------------------------------------
+#
+# Two records per output directory in the cache: a small one read by every build (the inputs it was
+# built from, its diagnostics, and the modification time of each of its directories), and the list of
+# its files, read only when something changed.  A rebuild with no change stats the directories and
+# looks inside only those whose time moved (a file was added or removed there by hand).
+
+def _record_key(kind: str, out_dir: Path) -> str:
+    return digest(kind, str(Path(out_dir).resolve()))
+
+
+def _stamp(out_dir: Path) -> tuple | None:
+    try:
+        st = (out_dir / MARKER).stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def last_build(cache: Cache, out_dir: Path) -> dict | None:
+    """The record of the last build into *out_dir*, if *out_dir* is still exactly that build."""
+    record = cache.get("meta", _record_key("last", out_dir))
+    if not isinstance(record, dict) or record.get("marker") is None:
+        return None
+    return record if record["marker"] == _stamp(Path(out_dir).resolve()) else None
+
+
+def previous_files(cache: Cache, out_dir: Path, last: dict | None) -> Files | None:
+    """The files the build recorded by *last* wrote, or None (then the next build is a full one)."""
+    if last is None:
+        return None
+    files = cache.get("meta", _record_key("files", out_dir))
+    return files if isinstance(files, Files) and files.build == last["build"] else None
+
+
+class Files:
+    """The files of a built site: per render unit (a document), and the edition-wide ones.
+
+    A unit's files are kept as one newline-separated string and its folders as a tuple, so that ten
+    thousand documents' two million files cost ten thousand objects, not two million.
+    """
+
+    def __init__(self, build: str, units: dict[str, tuple[str, tuple[str, ...], int]], site: list[str]):
+        self.build, self.units, self.site = build, units, site
+
+    def urls(self) -> set[str]:
+        return {url for joined, *_ in self.units.values() for url in joined.split("\n") if url} | set(self.site)
+
+    def folders(self) -> set[str]:
+        return {folder for _, folders, _ in self.units.values() for folder in folders} | folders_of(self.site)
+
+    def pages(self) -> int:
+        """How many HTML pages the site has."""
+        return sum(n for *_, n in self.units.values()) + sum(1 for url in self.site if url.endswith(".html"))
+
+    def stale(self, new: "Files") -> set[str]:
+        """Files of this site that *new* does not have (units both share are the same files)."""
+        gone = [joined for key, (joined, *_) in self.units.items() if key not in new.units]
+        old = {url for joined in gone for url in joined.split("\n") if url} | set(self.site)
+        if not old:
+            return set()
+        fresh = {url for key, (joined, *_) in new.units.items() if key not in self.units
+                 for url in joined.split("\n") if url} | set(new.site)
+        candidates = old - fresh
+        where = folders_of(candidates)  # a kept unit can hold one of them only in a folder they share
+        kept = {url for key, (joined, folders, _) in new.units.items()
+                if key in self.units and where.intersection(folders)
+                for url in joined.split("\n") if url}
+        return candidates - kept
+
+
+def unit_files(urls: list[str]) -> tuple[str, tuple[str, ...], int]:
+    """One unit's files as :class:`Files` keeps them: joined, their folders, how many are pages."""
+    return "\n".join(urls), tuple(sorted(folders_of(urls))), sum(1 for url in urls if url.endswith(".html"))
+
+
+def folders_of(urls) -> set[str]:
+    return {posixpath.dirname(url) for url in urls}
+
+
+def _folder_stamps(out_dir: Path, folders: set[str]) -> dict[str, int]:
+    """Every folder of the site (and those above them) → its modification time."""
+    every = {""}
+    for folder in folders:
+        while folder and folder not in every:
+            every.add(folder)
+            folder = posixpath.dirname(folder)
+    stamps = {}
+    for folder in sorted(every):
+        try:
+            stamps[folder] = os.stat(out_dir / folder).st_mtime_ns
+        except OSError:
+            pass
+    return stamps
+
+
+def record_build(cache: Cache, out_dir: Path, files: Files, summary: dict) -> None:
+    """Remember what is in *out_dir* now, so that the next build can keep it."""
+    out_dir = Path(out_dir).resolve()
+    cache.put("meta", _record_key("files", out_dir), files)
+    cache.put("meta", _record_key("last", out_dir), {**summary, "build": files.build, "marker": _stamp(out_dir),
+                                                     "folders": _folder_stamps(out_dir, files.folders())})
+
+
+def tidy_output(cache: Cache, out_dir: Path, last: dict) -> int:
+    """Delete what was added by hand to an unchanged site since *last* was built; return how many files.
+
+    Only the folders whose modification time moved are looked into.
+    """
+    out_dir = Path(out_dir).resolve()
+    moved = [folder for folder, mtime in last["folders"].items() if _mtime(out_dir / folder) != mtime]
+    if not moved:
+        return 0
+    files = previous_files(cache, out_dir, last)
+    if files is None:
+        raise OSError("the record of the last build is incomplete")
+    known, folders = files.urls() | {MARKER}, set(last["folders"])
+    removed = 0
+    for folder in moved:
+        path = out_dir / folder
+        for entry in (os.scandir(path) if path.is_dir() else ()):
+            url = posixpath.join(folder, entry.name) if folder else entry.name
+            if entry.is_dir(follow_symlinks=False) and url not in folders:
+                removed += sum(len(names) for _, _, names in os.walk(entry.path))
+                shutil.rmtree(entry.path)
+            elif not entry.is_dir(follow_symlinks=False) and url not in known:
+                os.unlink(entry.path)
+                removed += 1
+    cache.put("meta", _record_key("last", out_dir), {**last, "folders": _folder_stamps(out_dir, files.folders())})
+    return removed
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
+class Stage:
+    """The staging directory of one build."""
+
+    def __init__(self, out_dir: Path, staging: Path):
+        self.out_dir, self.staging = out_dir, staging
+        self.files: Files | None = None  # set by the build before the stage is committed
+
+
+@contextmanager
+def staged_update(out_dir: Path, previous: Files | None, cache: Cache):
+    """Yield a :class:`Stage`; on success its files replace *out_dir* whole, or update *previous* in place.
+
+    A full build swaps the new directory in.  An incremental one holds only the files that changed;
+    they are moved into *out_dir* one by one (each atomically) and the files the site no longer has
+    are removed.  The record of the previous build is dropped first, so an update that is
+    interrupted makes the next build a full one.
+    """
+    out_dir = out_dir.resolve()
+    _check_replaceable(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    stage = Stage(out_dir, staging)
+    try:
+        yield stage
+        if previous is None:
+            (staging / MARKER).write_text("built by edition\n", encoding="utf-8")
+            os.chmod(staging, 0o755)
+            _swap(staging, out_dir)
+        else:
+            cache.put("meta", _record_key("last", out_dir), None)
+            _merge(staging, out_dir, previous.stale(stage.files))
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _merge(staging: Path, out_dir: Path, stale: set[str]) -> None:
+    for source in sorted(p for p in staging.rglob("*") if p.is_file()):
+        target = out_dir / source.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    for url in sorted(stale, reverse=True):
+        (out_dir / url).unlink(missing_ok=True)
+    for folder in sorted({(out_dir / url).parent for url in stale}, key=lambda p: len(p.parts), reverse=True):
+        while folder != out_dir and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    marker = out_dir / f".{MARKER}.new"
+    marker.write_text("built by edition\n", encoding="utf-8")
+    os.replace(marker, out_dir / MARKER)
