@@ -60,6 +60,8 @@ def read_lock(path: Path) -> list[Locked]:
 
 def document_anchors(doc: Document) -> list[str]:
     """The citable anchors a document publishes, in page order."""
+    if doc.anchors:  # a summary: its text is gone, its anchors are kept
+        return list(doc.anchors)
     ids = [p.id for p in doc.pages] + [p.id for p in doc.paragraphs] + [n.id for n in doc.notes]
     return [doc.id] + [f"{doc.id}#{ident}" for ident in ids]
 

@@ -168,14 +168,16 @@ _EXTRA_FIELDS = [f for f in SourceResult.__dataclass_fields__ if f not in ("path
 
 
 def summarize(doc: Document) -> Document:
-    """*doc* without its rendered text and mentions: what indexes, lists and the anchor lock need."""
-    locators = document_locators(doc)
+    """*doc* without its text, notes and mentions: what indexes, lists and the anchor lock need.
+
+    An edition holds the summaries of all its documents at once, so they are kept small: the
+    anchors as strings, the index locators as one packed string of HTML.
+    """
+    anchors, locators = tuple(document_anchors(doc)), document_locators(doc)
     doc = copy.copy(doc)
     doc.front = doc.body = Markup("")
-    doc.paragraphs = [replace(p, html=Markup("")) for p in doc.paragraphs]
-    doc.notes = [replace(n, html=Markup("")) for n in doc.notes]
-    doc.mentions = []
-    doc.locators = locators
+    doc.paragraphs, doc.notes, doc.pages, doc.mentions = [], [], [], []
+    doc.anchors, doc.locators = anchors, locators
     return doc
 
 

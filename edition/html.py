@@ -14,6 +14,7 @@ from typing import Callable
 
 from lxml import etree
 from markupsafe import Markup, escape
+from markupsafe import _escape_inner as _escape  # str → escaped str, without a Markup per call
 
 from .authority import MENTION_KIND, split_ref
 from .errors import Diagnostic, WARNING
@@ -190,11 +191,12 @@ class Translator:
 
     def content(self, el) -> Markup:
         """Render the text, children and their tails of *el*."""
-        parts = [escape(el.text or "")]
+        parts = [_escape(el.text)] if el.text else []
         for child in el:
-            parts.append(self.render(child))
-            parts.append(escape(child.tail or ""))
-        return Markup("").join(parts)
+            parts.append(self.render(child))  # Markup: already safe
+            if child.tail:
+                parts.append(_escape(child.tail))
+        return Markup("".join(parts))
 
     def inline_content(self, el) -> Markup:
         self.inline += 1
@@ -270,8 +272,8 @@ class Translator:
 def element(tag: str, inner: Markup, cls: str | None = None, **attrs) -> Markup:
     """Build ``<tag class=… attrs>inner</tag>``, escaping every attribute value."""
     pairs = [("class", cls)] + [(k.rstrip("_").replace("_", "-"), v) for k, v in attrs.items()]
-    rendered = "".join(f' {k}="{escape(v)}"' for k, v in pairs if v not in (None, ""))
-    return Markup(f"<{tag}{rendered}>{inner}</{tag}>")
+    rendered = "".join(f' {k}="{_escape(str(v))}"' for k, v in pairs if v not in (None, ""))
+    return Markup(f"<{tag}{rendered}>{escape(inner)}</{tag}>")
 
 
 def void(tag: str, cls: str | None = None, **attrs) -> Markup:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from .model import KINDS, Document, Entity, Index, IndexEntry
 
@@ -17,7 +17,7 @@ def build_indexes(documents: list[Document], entities: dict[str, Entity]) -> lis
     """Collect the mentions of *documents* into one index per kind of entity."""
     entries = {ref: IndexEntry(entity) for ref, entity in entities.items()}
     for doc in documents:
-        for ref, (count, html) in (doc.locators or document_locators(doc)).items():
+        for ref, count, html in unpack_locators(doc.locators or document_locators(doc)):
             entry = entries.get(ref)
             if entry is not None:
                 entry.parts.append(html)
@@ -31,11 +31,16 @@ def build_indexes(documents: list[Document], entities: dict[str, Entity]) -> lis
     return indexes
 
 
-def document_locators(doc: Document) -> dict[str, tuple[int, Markup]]:
-    """Per entity *doc* mentions: its locators here ("31 May 1988, ¶12"), as the index pages link them.
+# between the fields and the entities of packed locators: control characters, never in XML text
+_FIELD, _ENTRY = "\x1f", "\x1e"
 
-    Mentions in the same paragraph make one locator with a count.  Computed once per document (in
-    the worker that reads it), so that the index pages of a large edition are joined, not rendered.
+
+def document_locators(doc: Document) -> str:
+    """Per entity *doc* mentions: its locators here ("31 May 1988, ¶12") as the index pages link them.
+
+    Mentions in the same paragraph make one locator with a count.  Computed once per document, in
+    the worker that reads it, and packed into one string (see :func:`unpack_locators`), so that the
+    index pages of a large edition are joined from the cache rather than rendered.
     """
     runs: dict[str, list[list]] = {}
     for mention in doc.mentions:
@@ -45,13 +50,19 @@ def document_locators(doc: Document) -> dict[str, tuple[int, Markup]]:
         else:
             found.append([mention.anchor, mention.label, 1])
     href, where = escape(f"../{doc.url}#"), escape(doc.date_label or doc.id)
-    return {ref: (len(found), Markup("; ").join(_locator(href, where, *run) for run in found))
-            for ref, found in runs.items()}
+    return _ENTRY.join(f"{ref}{_FIELD}{len(found)}{_FIELD}" + "; ".join(_locator(href, where, *run) for run in found)
+                       for ref, found in runs.items())
 
 
-def _locator(href: str, where: str, anchor: str, label: str, count: int) -> Markup:
+def unpack_locators(packed: str) -> list[tuple[str, int, str]]:
+    """(entity ref, how many locators, their HTML) from :func:`document_locators`."""
+    return [(ref, int(count), html) for ref, count, html in
+            (entry.split(_FIELD) for entry in packed.split(_ENTRY) if entry)]
+
+
+def _locator(href: str, where: str, anchor: str, label: str, count: int) -> str:
     more = f' <span class="count">({count}×)</span>' if count > 1 else ""
-    return Markup(f'<a href="{href}{escape(anchor)}">{where}, {escape(label)}</a>{more}')
+    return f'<a href="{href}{escape(anchor)}">{where}, {escape(label)}</a>{more}'
 
 
 def sort_key(text: str) -> tuple[str, str]:

@@ -151,8 +151,10 @@ class Document:
     container: str = ""  # the publication the document is part of, e.g. a FRUS volume's title
     volume: object = field(default=None, repr=False, compare=False)  # its Volume, if it belongs to one
     number: str = ""  # the document's number in its volume
-    # entity ref → (how many locators, their HTML on an index page): kept when the text is dropped
-    locators: dict[str, tuple[int, Markup]] = field(default_factory=dict, repr=False, compare=False)
+    # kept when the text is dropped (a summary, see edition.build.summarize): the citable anchors,
+    # and per entity mentioned how many locators and their HTML on an index page (edition.index)
+    anchors: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    locators: str = field(default="", repr=False, compare=False)
 
     @property
     def url(self) -> str:
@@ -164,7 +166,7 @@ class IndexEntry:
     """One entry of an index: its entity and, per document that mentions it, the locators as HTML."""
 
     entity: Entity
-    parts: list[Markup] = field(default_factory=list)  # one per document, in the documents' order
+    parts: list[str] = field(default_factory=list)  # HTML, one per document, in the documents' order
     count: int = 0  # how many locators
 
     @property
@@ -173,7 +175,7 @@ class IndexEntry:
 
     @property
     def html(self) -> Markup:
-        return Markup("; ").join(self.parts)
+        return Markup("; ".join(self.parts))  # made of escaped parts (edition.index.document_locators)
 
 
 @dataclass
