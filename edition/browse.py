@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from markupsafe import Markup, escape
+
 from .model import Document, Edition
 
 
@@ -26,6 +28,24 @@ class ParticipantEntry:
     ref: str = ""
     description: str = ""
     participations: list[Participation] = field(default_factory=list)
+
+
+    @property
+    def html(self) -> Markup:
+        """The participations as list items (joined here: an edition of 10,000 memos has some 70,000)."""
+        return Markup("\n".join(f"<li>{_link(part.doc)}: {_part(part)}</li>" for part in self.participations))
+
+
+def _link(doc: Document) -> str:
+    """The document as the list shows it: its date and title, linked."""
+    return (f'<a href="{escape(doc.url)}"><time datetime="{escape(doc.date)}">'
+            f'{escape(doc.date_label or "undated")}</time> — {escape(doc.title)}</a>')
+
+
+def _part(part: Participation) -> str:
+    role = f", {escape(part.role)}" if part.role else ""
+    occupation = f' <span class="occupation">({escape(part.occupation)})</span>' if part.occupation else ""
+    return f"{escape(part.delegation)}{role}{occupation}"
 
 
 def participants(edition: Edition) -> list[ParticipantEntry]:
