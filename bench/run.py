@@ -20,7 +20,6 @@ import os
 import platform
 import random
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -149,7 +148,7 @@ def snapshot(work: Path) -> Path:
     return tool
 
 
-def measure(size: int, work: Path, workers: int, tool: Path, legacy: bool = False) -> dict:
+def measure(size: int, work: Path, workers: int, tool: Path, legacy: bool = False, repeat: int = 3) -> dict:
     edition = generate(size, work / f"edition-{size}")
     record = {"size": size, "workers": 1 if legacy else workers, "floor": floor(edition), "tool": str(tool)}
     workers_arg = [] if legacy else ["--workers", str(workers)]
@@ -165,14 +164,25 @@ def measure(size: int, work: Path, workers: int, tool: Path, legacy: bool = Fals
     shutil.rmtree(edition / ".edition-cache", ignore_errors=True)
     record["build_cold"] = run_cli(["build", str(edition), *workers_arg], edition)
     record["build_cold"]["stages"] = _stages(edition)
-    record["rebuild_unchanged"] = run_cli(["build", str(edition), *workers_arg], edition)
-    memo = sorted((edition / "tei" / "memos").glob("*.xml"))[size // 2]
-    memo.write_text(memo.read_text(encoding="utf-8").replace("and would wait outside", "and would wait outside, he said"),
-                    encoding="utf-8")
-    record["rebuild_one_changed"] = run_cli(["build", str(edition), *workers_arg], edition)
-    record["rebuild_one_changed"]["stages"] = _stages(edition)
+    record["rebuild_unchanged"] = _median([run_cli(["build", str(edition), *workers_arg], edition)
+                                           for _ in range(repeat)])
+    memos = sorted((edition / "tei" / "memos").glob("*.xml"))
+    changed = []
+    for n in range(repeat):  # a different memo each time, in the middle of the edition
+        memo = memos[size // 2 + n]
+        memo.write_text(memo.read_text(encoding="utf-8").replace("and would wait outside",
+                                                                 "and would wait outside, he said"), encoding="utf-8")
+        changed.append(run_cli(["build", str(edition), *workers_arg], edition))
+        changed[-1]["stages"] = _stages(edition)
+    record["rebuild_one_changed"] = _median(changed)
     record["output"] = _output_size(edition / "output")
     return record
+
+
+def _median(runs: list[dict]) -> dict:
+    """The run with the median time, with every run's time beside it."""
+    ordered = sorted(runs, key=lambda run: run["seconds"])
+    return {**ordered[(len(ordered) - 1) // 2], "runs": [run["seconds"] for run in runs]}
 
 
 def _stages(edition: Path) -> dict:
@@ -199,10 +209,12 @@ def table(record: dict) -> str:
                         ("rebuild_unchanged", "rebuild, no change"), ("rebuild_one_changed", "rebuild, 1 changed")):
         step = record[name]
         rows.append((label + ("" if step["returncode"] == 0 else f" (exit {step['returncode']})"), step["seconds"], step))
-    search = record["build_cold"].get("stages", {}).get("search")
-    if search is not None and not os.environ.get("BENCH_NO_SEARCH"):
-        rows.append(("  of which search index (cold)", search, None))
-        rows.append(("build, cold, without search", record["build_cold"]["seconds"] - search, None))
+    if not os.environ.get("BENCH_NO_SEARCH"):
+        for name, label in (("build_cold", "build, cold"), ("rebuild_one_changed", "rebuild, 1 changed")):
+            search = record[name].get("stages", {}).get("search")
+            if search is not None:
+                rows.append((f"  {label}: of which search index", search, None))
+                rows.append((f"  {label}, without search", record[name]["seconds"] - search, None))
     lines = [("(search index left out: --no-search)\n" if os.environ.get("BENCH_NO_SEARCH") else "")
              + f"{record['size']} memos, {mb:.1f} MB of TEI, {record['workers']} workers, "
              f"output {record['output']['files']} files / {record['output']['bytes'] / 2**20:.0f} MB",
@@ -226,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tool", type=Path, help="measure another copy of the tool (the directory holding its "
                         "edition/ and templates/), e.g. the code before the optimisations")
     parser.add_argument("--legacy", action="store_true", help="the tool has no --workers option")
+    parser.add_argument("--repeat", type=int, default=3, help="rebuilds of each kind; the median is reported")
     parser.add_argument("--no-search", action="store_true",
                         help="leave the Pagefind index out (its service holds every record in memory)")
     args = parser.parse_args(argv)
@@ -239,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         for size in args.sizes:
-            records.append(measure(size, work, args.workers, args.tool or snapshot(work), args.legacy))
+            records.append(measure(size, work, args.workers, args.tool or snapshot(work), args.legacy, args.repeat))
             out.write_text(json.dumps({"machine": machine, "runs": records}, indent=1) + "\n", encoding="utf-8")
             print(table(records[-1]), end="\n\n", flush=True)
             shutil.rmtree(work / f"edition-{size}", ignore_errors=True)
