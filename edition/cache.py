@@ -103,35 +103,46 @@ class Cache:
 
 
 class Bundle:
-    """Many small entries of one kind kept in one file: read once, written once when it changed.
+    """Many small entries of one kind kept in a few files: read once, a file written only when it changed.
 
     An edition of ten thousand memos has ten thousand validation results and summaries; one file
-    each would cost a file open per memo on every rebuild.  Entries not asked for or added since the
-    bundle was read (those of changed or deleted sources) are dropped when it is saved.
+    each would cost a file open per memo on every rebuild, one file for all a rewrite of all of them
+    when one memo changes.  Entries are spread over :data:`SHARDS` files by the first digit of their
+    key.  Entries not asked for or added since the bundle was read (those of changed or deleted
+    sources) are dropped when it is saved.
     """
+
+    SHARDS = "0123456789abcdef"
 
     def __init__(self, cache: Cache, kind: str):
         self.cache, self.kind = cache, kind
-        found = cache.get("bundle", kind)
-        self._entries: dict = found if isinstance(found, dict) else {}
+        self._shards: dict[str, dict] = {}
+        for shard in self.SHARDS:
+            found = cache.get("bundle", f"{kind}-{shard}")
+            self._shards[shard] = found if isinstance(found, dict) else {}
         self._used: set[str] = set()
-        self._dirty = False
+        self._dirty: set[str] = set()
+
+    def _shard(self, key: str) -> str:
+        return key[0] if key[:1] in self._shards else self.SHARDS[0]
 
     def get(self, key: str):
-        value = self._entries.get(key)
+        value = self._shards[self._shard(key)].get(key)
         if value is not None:
             self._used.add(key)
         return value
 
     def put(self, key: str, value) -> None:
-        self._entries[key] = value
+        shard = self._shard(key)
+        self._shards[shard][key] = value
         self._used.add(key)
-        self._dirty = True
+        self._dirty.add(shard)
 
     def save(self) -> None:
-        if len(self._used) != len(self._entries):
-            self._entries = {key: self._entries[key] for key in self._used}
-            self._dirty = True
-        if self._dirty:
-            self.cache.put("bundle", self.kind, self._entries)
-            self._dirty = False
+        for shard, entries in self._shards.items():
+            if any(key not in self._used for key in entries):
+                self._shards[shard] = {key: value for key, value in entries.items() if key in self._used}
+                self._dirty.add(shard)
+        for shard in sorted(self._dirty):
+            self.cache.put("bundle", f"{self.kind}-{shard}", self._shards[shard])
+        self._dirty.clear()
