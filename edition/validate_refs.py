@@ -37,14 +37,14 @@ class Source:
         return self.tree.getroot().sourceline or 1
 
     def info(self) -> SourceInfo:
-        return SourceInfo(self.path, self.id, self.kind, self.line)
+        return SourceInfo(str(self.path), self.id, self.kind, self.line)
 
 
 @dataclass
 class SourceInfo:
-    """What the document-id check needs of a source, without its tree."""
+    """What the document-id check needs of a source, without its tree (cached for every source: kept small)."""
 
-    path: Path
+    path: str
     id: str | None
     kind: str
     line: int
@@ -63,9 +63,10 @@ def check_doc_ids(sources: list[Source] | list[SourceInfo], reporter: Reporter) 
                            f'{reporter.display(seen[ident].path)}; give each memo its own id', "doc.id-duplicate", col=1)
         else:
             seen[ident] = source
-        if source.path.stem != ident:
+        name = Path(source.path).name
+        if Path(source.path).stem != ident:
             reporter.warning(source.path, line, f'document id "{ident}" differs from the file name '
-                             f'"{source.path.name}"; name the file {ident}.xml', "doc.id-filename", col=1)
+                             f'"{name}"; name the file {ident}.xml', "doc.id-filename", col=1)
 
 
 def check_refs(sources: list[Source], entities: dict[str, Entity], reporter: Reporter) -> set[str]:
