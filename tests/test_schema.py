@@ -1,4 +1,5 @@
-"""The edition's schema: TEI conformance of what it accepts, and one firing test per rule."""
+"""The edition's schema: TEI conformance of what it accepts, one firing test per rule, and the compiled rules
+finding exactly what the ISO skeleton's plain compilation finds."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from lxml import etree
+from lxml import etree, isoschematron
 
 from edition import tei
 from edition.config import load_config
 from edition.validate import validate
+from edition.validate_schema import SVRL, TOOL_SCHEMA_DIR, _as_path, load_schemas, rules_xslt
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "roots" / "valid"
@@ -116,6 +118,176 @@ def test_rule_fires(tmp_path, file, old, new, code):
     hits = [d for d in found if d.code == code]
     assert hits, [str(d) for d in found]
     assert all(d.line >= 1 and d.path.endswith(path.name) for d in hits)
+
+
+# The sch.* findings of each mutation above, as `line: severity: message [code]` (sorted).
+SCH_FINDINGS = {
+    "root-id": [
+        '4: error: the root <TEI> has no xml:id; add the document id, e.g. xml:id="memcon-1988-05-31" [sch.root-id]',
+    ],
+    "root-lang": [
+        '4: warning: the root <TEI> has no xml:lang; add the document language, e.g. xml:lang="en" [sch.root-lang]',
+    ],
+    "id-unique": [
+        '146: error: xml:id "p1" is used 2 times in this document; give each element its own id [sch.id-unique]',
+        '147: error: xml:id "p1" is used 2 times in this document; give each element its own id [sch.id-unique]',
+    ],
+    "title-main": [
+        '7: error: <titleStmt> has no <title type="main">; add the document\'s title [sch.title-main]',
+    ],
+    "creation-date": [
+        '5: error: the memo has no creation date; add <creation><date when="YYYY-MM-DD"/></creation> to '
+        '<profileDesc> [sch.creation-date]',
+    ],
+    "pointer-local": [
+        '146: error: <ref> pointer "#nowhere" points to an id that is not in this document; fix the pointer or add '
+        'the id [sch.pointer-local]',
+    ],
+    "ana-category": [
+        '58: error: <note> @ana "#cls-TS" is not a category of the header taxonomy; declare it in '
+        '<classDecl><taxonomy xml:id="classification"> or fix the marking [sch.ana-category]',
+    ],
+    "ref-prefix": [
+        '147: error: <orgName> @ref "place:kremlin" has the wrong prefix; a <orgName> points with "org:" '
+        '[sch.ref-prefix]',
+    ],
+    "prefix-declared": [
+        '146: error: <title> @ref "work:perestroika-book" uses the prefix "work", which is not declared; add a '
+        '<prefixDef ident="work"> to <listPrefixDef> [sch.prefix-declared]',
+    ],
+    "ref-target": [
+        '64: error: <ref> @target "ftp://history.state.gov/historicaldocuments/frus1981-88v06/d160" is neither a '
+        'web address nor a local pointer; use http(s)://, mailto: or #id [sch.ref-target]',
+    ],
+    "p-id": [
+        '146: error: body paragraph has no xml:id; give it the next free id, e.g. xml:id="p12a" [sch.p-id]',
+    ],
+    "p-ana": [
+        '146: error: body paragraph has no @ana with its portion marking; add it, e.g. ana="#cls-S" [sch.p-ana]',
+    ],
+    "portion-agrees": [
+        '146: error: <p> is marked "(U)" but its @ana is "#cls-S"; make them agree [sch.portion-agrees]',
+    ],
+    "portion-missing": [
+        '147: warning: paragraph "p2" has no printed portion marking; wrap the printed marking in <seg '
+        'type="portion"> if the source has one [sch.portion-missing]',
+    ],
+    "pb-n": [
+        '150: error: <pb> has no @n; give the printed page number, or type="inferred" if none is printed [sch.pb-n]',
+    ],
+    "pb-id": [
+        '150: warning: <pb n="2"> has no xml:id; add xml:id="page-2" so the page can be cited [sch.pb-id]',
+    ],
+    "fw-placement": [
+        '147: error: <fw type="header"> "SECRET" interrupts the paragraph away from a page break; move it next to '
+        'its <pb> (footers, pb, then headers; only other fw and notes between) [sch.fw-placement]',
+    ],
+    "date-iso": [
+        '153: error: <date> has a date that is not ISO 8601 ("86"); write YYYY, YYYY-MM, YYYY-MM-DD or '
+        'YYYY-MM-DDThh:mm:ss+hh:mm [sch.date-iso]',
+    ],
+    "date-range": [
+        '90: error: <date> @from "1988-05-31T12:08:00+04:00" is after @to "1988-05-31T11:07:00+04:00"; swap them '
+        'or correct the time [sch.date-range]',
+    ],
+    "participant-corresp": [
+        '96: error: participant "The President" has no @corresp to the person authority; add corresp="person:ID" '
+        '[sch.participant-corresp]',
+    ],
+    "participant-role": [
+        '96: error: participant "The President" has no @role; use principal, participant, notetaker or interpreter '
+        '[sch.participant-role]',
+    ],
+    "empty": [
+        '147: error: <orgName> is empty; give it its text or remove it [sch.empty]',
+    ],
+    "note-nested": [
+        '146: error: <note> inside another <note>; notes do not nest: merge it into the outer note [sch.note-nested]',
+    ],
+    "note-id": [
+        '146: error: editorial note has no xml:id; add the next free id, e.g. xml:id="n4" [sch.note-id]',
+    ],
+    "note-bibl": [
+        '146: error: editorial note "n1" gives no source; end it with a <bibl> [sch.note-bibl]',
+    ],
+    "entry-preferred": [
+        '21: error: entry "reagan" has 0 preferred names; give exactly one name type="preferred" and mark the '
+        'others type="variant" [sch.entry-preferred]',
+    ],
+    "entry-description": [
+        '21: error: entry "nsc" needs exactly one non-empty <note type="description">; describe it in one sentence '
+        '[sch.entry-description]',
+    ],
+    "idno-pattern": [
+        '27: error: <idno type="wikidata"> "9960" does not look like a wikidata identifier; e.g. wikidata Q9960, '
+        'viaf 4926971, loc n79021164, geonames 524901, frus frus1981-88v06/d160 [sch.idno-pattern]',
+    ],
+}
+
+
+@pytest.mark.parametrize("name", SCH_FINDINGS)
+def test_rule_gives_its_diagnostic(tmp_path, name):
+    """Code, line, severity and message as validate reports them (the same before and after the speed-up)."""
+    path = mutate(tmp_path, *next(m[1:4] for m in MUTATIONS if m[0] == name))
+    found = validate(load_config(VALID), [path]).sorted()
+    assert [f"{d.line}: {d.severity}: {d.message} [{d.code}]" for d in found if d.code.startswith("sch.")] \
+        == SCH_FINDINGS[name]
+
+
+def svrl_findings(report: etree._XSLTResultTree) -> list[tuple]:
+    return [(el.get("id"), el.get("role"), el.get("location"), tei.normalize_space("".join(el.itertext())))
+            for el in report.getroot().xpath("svrl:failed-assert | svrl:successful-report", namespaces=SVRL)]
+
+
+@pytest.fixture(scope="module")
+def skeleton():
+    """edition.sch compiled by the ISO skeleton as it is: every pattern walks the whole document."""
+    compiled = isoschematron.Schematron(tei.parse_file(SCHEMA / "edition.sch"), include=False, store_xslt=True)
+    return etree.XSLT(compiled.validator_xslt)
+
+
+def test_rules_find_what_the_skeleton_finds(tmp_path, skeleton):
+    """Visiting only the rule contexts fires the same asserts on the same nodes, in the same order."""
+    mutated = []
+    for name, file, old, new, _ in MUTATIONS:
+        (tmp_path / name).mkdir()
+        mutated.append(mutate(tmp_path / name, file, old, new))
+    fast = load_schemas(TOOL_SCHEMA_DIR).sch
+    for path in [*good_files(), *mutated]:
+        tree = tei.parse_file(path)
+        assert svrl_findings(fast(tree)) == svrl_findings(skeleton(tree)), path
+
+
+def test_every_pattern_visits_only_its_contexts():
+    """No pattern of edition.sch falls back to walking the whole document (see docs/schema.md)."""
+    xsl = {"xsl": "http://www.w3.org/1999/XSL/Transform"}
+    validator = rules_xslt(tei.parse_file(SCHEMA / "edition.sch"))
+    walks = validator.xpath("//xsl:template[@match='/']//xsl:apply-templates", namespaces=xsl)
+    assert len(walks) >= 20
+    assert [w.get("select") for w in walks if w.get("select") in (None, "/")] == []
+
+
+@pytest.mark.parametrize("pattern, path", [
+    ("*", "//*"),
+    ("*[@xml:id]", "//@xml:id/.."),
+    ("*[@when or @from]", "//@when/.. | //@from/.."),
+    ("*[@from and @to]", "//*[@from and @to]"),
+    ("*[@ana][tei:seg]", "//*[@ana][tei:seg]"),
+    ("/tei:TEI/tei:teiHeader", "/tei:TEI/tei:teiHeader"),
+    ("tei:body//tei:p", "//tei:body//tei:p"),
+    ("tei:a | tei:b[@type='x|y']/tei:c", "//tei:a | //tei:b[@type='x|y']/tei:c"),
+    ("tei:p[contains(., ']')]", "//tei:p[contains(., ']')]"),
+    ("/", "/"),
+    ("@when", None),
+    ("text()", None),
+    ("node()", None),
+    ("child::tei:p", None),
+    ("id('p1')", None),
+    ("tei:p[", None),
+    ("tei:p |", None),
+])
+def test_rule_context_as_path(pattern, path):
+    assert _as_path(pattern) == path
 
 
 def test_every_schematron_rule_has_a_firing_test():
