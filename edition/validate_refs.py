@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -155,10 +156,14 @@ def _names_match(el, entity: Entity, aliases: list[str]) -> bool:
     return any(text == name or _last_word(text) == _last_word(name) for name in names)
 
 
+_TEXT = etree.XPath(".//text()[not(ancestor::tei:fw)]", namespaces=NS)
+
+
 def _text(el) -> str:
-    return normalize_space("".join(t for t in el.xpath(".//text()[not(ancestor::tei:fw)]", namespaces=NS)))
+    return normalize_space("".join(_TEXT(el)))
 
 
+@lru_cache(maxsize=65536)  # the same names are compared again and again
 def _norm(name: str) -> str:
     words = [_POSSESSIVE.sub("", w.strip(_PUNCT)) for w in name.casefold().split()]
     return " ".join(w for w in words if w)
