@@ -336,7 +336,7 @@ def footnote(t: Translator, el) -> Markup:
     return element("sup", link, cls=f"note-ref note-{el.get('type') or 'note'}")
 
 
-@handles("p", when=lambda el: bool(el.get(XML_ID)) and not el.xpath("ancestor::tei:note", namespaces={"tei": TEI_NS}))
+@handles("p", when=lambda el: bool(el.get(XML_ID)) and next(el.iterancestors(f"{{{TEI_NS}}}note"), None) is None)
 def numbered_paragraph(t: Translator, el) -> Markup:
     """``<p xml:id="p12">`` in the body → ``<p id="p12">`` with a ¶12 permalink."""
     if t.inline or not t.numbered:
