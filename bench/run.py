@@ -212,7 +212,7 @@ def table(record: dict) -> str:
     if not os.environ.get("BENCH_NO_SEARCH"):
         for name, label in (("build_cold", "build, cold"), ("rebuild_one_changed", "rebuild, 1 changed")):
             search = record[name].get("stages", {}).get("search")
-            if search is not None:
+            if search:  # left out (--no-search): nothing to show
                 rows.append((f"  {label}: of which search index", search, None))
                 rows.append((f"  {label}, without search", record[name]["seconds"] - search, None))
     lines = [("(search index left out: --no-search)\n" if os.environ.get("BENCH_NO_SEARCH") else "")
