@@ -13,9 +13,9 @@ import copy
 import json
 import posixpath
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
@@ -34,6 +34,7 @@ from .index import build_indexes, document_locators
 from .model import Document, Edition, Index
 from .pages import read_pages
 from .readers import SourceResult, read_source
+from .search import Record, document_records, index_records
 from .inputs import BuildResult, Inputs, gate, input_hashes, unchanged
 from .output import Files, last_build, previous_files, record_build, staged_update, unit_files
 from .site import SiteWriter
@@ -75,7 +76,7 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False,
         todo = [unit for key, unit in units.items() if key not in keep]
         written = render_units(config, edition, todo, stage.staging, workers, accessed)
         site = SiteWriter(config, edition, stage.staging)
-        write_edition_pages(config, edition, site, timings, full=_full_documents(edition, sources, cache))
+        write_edition_pages(config, edition, site, timings, _search_records(edition, sources, cache, reporter))
         stage.files = Files(inputs.key, {**keep, **{key: unit_files(urls) for key, urls in written.items()}},
                             site.written)
     rendered = sorted(url for url in [*site.written, *(u for urls in written.values() for u in urls)]
@@ -157,10 +158,19 @@ def _read_one(task: tuple[Path, str]) -> SourceResult:
     path, key = task
     cache = _WORKER["cache"]
     result = read_source(path, dict(_WORKER["entities"]), _WORKER["reporter"].display(path))
+    cache.put("records", key, _records(result, _WORKER["entities"]))
     summary = SourceResult(result.path, [summarize(doc) for doc in result.documents], result.entities,
                            result.diagnostics, *[getattr(result, f) for f in _EXTRA_FIELDS])
     cache.put("read", key, result)
     return summary
+
+
+def _records(result: SourceResult, entities: dict) -> dict[str, list[Record] | None]:
+    """The search records of each published document of *result*; None where a mention names an entity
+    that another source defines (the edition's entities are needed: made when the index is written)."""
+    known = {**entities, **result.entities}
+    return {doc.id: document_records(doc, known) if all(m.ref in known for m in doc.mentions) else None
+            for doc in result.documents if not doc.withdrawn}
 
 
 _EXTRA_FIELDS = [f for f in SourceResult.__dataclass_fields__ if f not in ("path", "documents", "entities",
@@ -181,28 +191,22 @@ def summarize(doc: Document) -> Document:
     return doc
 
 
-class _CachedDocuments(Sequence):
-    """The edition's documents with their text, loaded from the cache one at a time (for the search index)."""
-
-    def __init__(self, cache: Cache, located: list[tuple[str, int, Document]]):
-        self.cache, self.located, self._last = cache, located, (None, None)
-
-    def __len__(self) -> int:
-        return len(self.located)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        key, position, summary = self.located[i]
-        if self._last[0] != key:
-            self._last = (key, self.cache.get("read", key))
-        result = self._last[1]
-        return result.documents[position] if result is not None else summary
-
-
-def _full_documents(edition: Edition, sources: list[Source], cache: Cache) -> _CachedDocuments:
-    where = {id(doc): (s.key, i) for s in sources for i, doc in enumerate(s.result.documents)}
-    return _CachedDocuments(cache, [(*where[id(doc)], doc) for doc in edition.documents])
+def _search_records(edition: Edition, sources: list[Source], cache: Cache, reporter: Reporter) -> Iterator[Record]:
+    """The search records of the edition's documents, in order, as the read workers left them in the cache."""
+    where = {id(doc): s for s in sources for doc in s.result.documents}
+    last: tuple = (None, {}, None)
+    for doc in edition.documents:
+        source = where[id(doc)]
+        if last[0] != source.key:
+            last = (source.key, cache.get("records", source.key) or {}, None)
+        records = last[1].get(doc.id)
+        if records is None:  # not made when the source was read (or lost): from the document's text
+            if last[2] is None:
+                full = cache.get("read", source.key) or read_source(source.path, dict(edition.entities),
+                                                                    reporter.display(source.path))
+                last = (*last[:2], {d.id: d for d in full.documents})
+            records = document_records(last[2][doc.id], edition.entities)
+        yield from records
 
 
 # -- rendering -------------------------------------------------------------------------------------
@@ -319,10 +323,10 @@ def write_site(config: Config, edition: Edition, staging: Path) -> int:
 
 
 def write_edition_pages(config: Config, edition: Edition, site: SiteWriter, timings: dict,
-                        full: Sequence[Document] | None = None) -> None:
+                        records: Iterable[Record] | None = None) -> None:
     """The pages that list or index the whole edition, its static files and the DTS root.
 
-    *full* are the documents with their text, for the search index (default: the edition's own).
+    *records* are the search records of the edition's documents (default: made from their text).
     """
     staging = site.staging
     site.copy_static()
@@ -339,14 +343,15 @@ def write_edition_pages(config: Config, edition: Edition, site: SiteWriter, timi
     for volume in edition.volumes:
         write_volume(site, volume)
     from .browse import write_participants
-    from .search import write_search_index
     write_participants(site, edition)
     site.page("search.html", "search.html")
     api = StaticDts(site, edition, config)
     api.entry()
     api.root_collection()
     with _timed(timings, "search"):
-        write_search_index(staging, replace(edition, documents=full or edition.documents), config)
+        if records is None:
+            records = (r for doc in edition.documents for r in document_records(doc, edition.entities))
+        index_records(staging, records, config)
     site.written += sorted(p.relative_to(staging).as_posix() for p in (staging / "pagefind").rglob("*")
                            if p.is_file())
 

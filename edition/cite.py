@@ -179,12 +179,12 @@ def _rendered(item: dict, style_name: str, locator: str | None) -> tuple[str, st
     return _render(item, style_name, locator)
 
 
-# Placeholders for the item's strings.  Each one shows what citeproc did to it: lower case (and a
-# stop word, a capitalised word, a period) reveal every text-case and strip-periods; only the cases
-# below are repeated on the real value, anything else renders directly.  A value that begins or
-# ends with a character citeproc may merge with its neighbour (". " twice) gets a placeholder with
-# the same first or last character.
-_TOKEN = "q{}q of zz Yy w.w"
+# Placeholders for the item's strings.  Each one shows what citeproc did to it: lower case, a stop
+# word, capitals, a period and a mixed-case first word tell every text-case (and a capitalised first
+# letter on top) apart; only the cases below are repeated on the real value, anything else renders
+# directly.  A value that begins or ends with a character citeproc may merge with its neighbour's
+# (". " twice) gets a placeholder with the same first or last character.
+_TOKEN = "q{}Q of zz Yy w.w VV"
 _TOKENIZED = ("title", "genre", "container-title", "collection-title", "publisher", "version", "URL", "archive",
               "archive-place", "archive_location")
 _KNOWN = {"id", "type", "language", "accessed", "issued", "author", *_TOKENIZED}

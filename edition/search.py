@@ -158,9 +158,25 @@ async def _write(records: Iterable[Record], out: Path, language: str) -> int:
         index = await service.create_index({"force_language": language})
         count = await service.add_records(index._index_id, records, language)
         await index.write_files(output_path=str(out))
+    except ConnectionError as lost:  # its end of the pipe closed: Pagefind stopped
+        raise UsageError(f"pagefind stopped while indexing ({lost})") from lost
     finally:
         await service.close()
     return count
+
+
+def _retrieved(future: asyncio.Future) -> None:
+    """Mark a failed reply as seen: the first failure is raised, the others need no warning."""
+    if not future.cancelled():
+        future.exception()
+
+
+def _original_id(payload: dict) -> int | None:
+    """The id of the message an error is about, when Pagefind could not read it (newer versions say so)."""
+    try:
+        return json.loads(payload["original_message"])["message_id"]
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 async def _service():
@@ -177,10 +193,19 @@ async def _service():
         handles the messages in order, so records can be written while it indexes the earlier ones.
         """
 
-        def post(self, payload: dict) -> asyncio.Future:
+        def __init__(self) -> None:
+            super().__init__()
+            self._labels: dict[int, str] = {}  # message id → the record it adds, for errors
+
+        def post(self, payload: dict, label: str = "") -> asyncio.Future:
             """Write *payload* to Pagefind; the future has its reply."""
+            if self._backend.stdin.is_closing():
+                raise ConnectionResetError("its input is closed")
             self._message_id += 1
             future = self._responses[self._message_id] = self._loop.create_future()
+            future.add_done_callback(_retrieved)
+            if label:
+                self._labels[self._message_id] = label
             message = json.dumps({"message_id": self._message_id, "payload": payload}, ensure_ascii=False)
             self._backend.stdin.write(base64.b64encode(message.encode("utf-8")) + b",")
             return future
@@ -192,7 +217,7 @@ async def _service():
             for record in records:
                 pending.append(self.post({"type": "AddRecord", "index_id": index_id, "url": record.url,
                                           "content": record.content, "language": language, "meta": record.meta,
-                                          "filters": record.filters, "sort": None}))
+                                          "filters": record.filters, "sort": None}, record.url))
                 count += 1
                 if len(pending) >= IN_FLIGHT:
                     await self._backend.stdin.drain()
@@ -205,15 +230,36 @@ async def _service():
 
         async def _wait_for_responses(self) -> None:
             while True:
-                line = await self._backend.stdout.readuntil(b",")
+                try:
+                    line = await self._backend.stdout.readuntil(b",")
+                except asyncio.IncompleteReadError:  # Pagefind ended: no more replies will come
+                    self._fail_all("pagefind stopped before it answered")
+                    return
                 reply = json.loads(base64.b64decode(line[:-1])) or {}
-                future = self._responses.pop(reply.get("message_id"), None)
+                payload = reply.get("payload") or {}
+                message_id = reply.get("message_id")
+                if message_id is None:  # a message it could not read, answered as soon as it was read
+                    message_id = _original_id(payload)
+                future = self._responses.pop(message_id, None)
+                label = self._labels.pop(message_id, None)
                 if future is None or future.done():
                     continue
-                payload = reply["payload"]
                 if payload.get("type") == "Error":
-                    future.set_exception(UsageError(f"pagefind: {payload.get('message')}"))
+                    future.set_exception(UsageError(f"pagefind: {payload.get('message')}: {label or 'a request'}"))
                 else:
                     future.set_result(payload)
+
+        def _fail_all(self, why: str) -> None:
+            for message_id, future in self._responses.items():
+                if not future.done():
+                    future.set_exception(UsageError(f"{why}: {self._labels.get(message_id, 'a request')}"))
+            self._responses.clear()
+
+        async def close(self) -> None:
+            """Stop Pagefind (every request was answered, or the indexing failed)."""
+            self._poll_task.cancel()
+            if self._backend.returncode is None:
+                self._backend.terminate()
+            await self._backend.wait()
 
     return await PipelinedService().launch()

@@ -121,6 +121,7 @@ TWINS = {
     "markup-characters": ({"title": "Q&A: <one> 'two' \"three\""}, {"title": "R & D's <b>"}),
     "stop-words": ({"title": "the talk with a man"}, {"title": "of mice and men"}),
     "capitals": ({"title": "SECRET MEMO ON ARMS"}, {"title": "NSC MEETING"}),
+    "mixed-case-first-word": ({"title": "iPhone talks"}, {"title": "eBay and the mRNA memo"}),
     "non-ascii": ({"title": "Été à Genève — Ünïcode"}, {"title": "Ostpolitik: Gespräche"}),
     "author-period": ({"author": "Dept. of State, Washington, D.C."}, {"author": "H. Kissinger, Jr."}),
     "frus-volume": (FRUS, dict(FRUS, title="The Chargé in Italy (Kirk) to the Secretary of State", date="1936-05-05",
