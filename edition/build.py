@@ -28,10 +28,10 @@ from .cite import access_date, cite_document
 from .config import Config
 from .frus import neighbours, volumes_of
 from .frus_site import write_volume
-from .dts import StaticDts, _check_ids as check_dts_ids
+from .dts import _check_ids as check_dts_ids, write_document_api, write_edition_api
 from .errors import Reporter
 from .index import build_indexes, document_locators
-from .model import Document, Edition, Index
+from .model import Document, Edition, Index, Volume
 from .pages import read_pages
 from .readers import SourceResult, read_source
 from .search import Record, document_records, index_records
@@ -258,23 +258,28 @@ def _signature(doc: Document | None):
 def render_units(config: Config, edition: Edition, units: list[Unit], staging: Path, workers: int | None,
                  accessed) -> dict[str, list[str]]:
     """Render *units* into *staging* on the pool; return the files each wrote."""
-    nav = Edition(edition.title, [_neighbour(doc) for doc in edition.documents], edition.entities,
-                  [Index(i.kind, []) for i in edition.indexes], edition.pages)
+    nav = Edition(edition.title, [_neighbour(doc) for doc in edition.documents if doc.volume is None],
+                  edition.entities, [Index(i.kind, []) for i in edition.indexes], edition.pages,
+                  volumes=[Volume(v.id, v.title, v.path) for v in edition.volumes])  # as the DTS root counts them
+    units = sorted(units, key=lambda unit: (unit.source_key, unit.position))  # a volume's documents together
     written = parallel.run(_render_one, units, workers, _setup_renderer, (config, nav, staging, accessed))
     return {unit.key: urls for unit, urls in zip(units, written)}
 
 
 def _setup_renderer(config: Config, nav: Edition, staging: Path, accessed) -> None:
     _WORKER.update(config=config, nav=nav, accessed=accessed, cache=Cache(config.root),
-                   reporter=Reporter(root=config.root), site=SiteWriter(config, nav, staging))
+                   reporter=Reporter(root=config.root), site=SiteWriter(config, nav, staging), last=(None, None))
 
 
 def _render_one(unit: Unit) -> list[str]:
     """Write one document's files (in a worker); its page sees the edition's navigation, not its indexes."""
     config, nav = _WORKER["config"], _WORKER["nav"]
-    result = _WORKER["cache"].get("read", unit.source_key)
-    if result is None:  # the cache lost it: read the source again
-        result = read_source(unit.source_path, dict(nav.entities), _WORKER["reporter"].display(unit.source_path))
+    key, result = _WORKER.get("last", (None, None))  # a volume is read once for all its documents
+    if key != unit.source_key:
+        result = _WORKER["cache"].get("read", unit.source_key)
+        if result is None:  # the cache lost it: read the source again
+            result = read_source(unit.source_path, dict(nav.entities), _WORKER["reporter"].display(unit.source_path))
+        _WORKER["last"] = (unit.source_key, result)
     doc = result.documents[unit.position]
     site = _WORKER["site"]  # one per worker: its templates are compiled once
     site.written = []
@@ -294,12 +299,7 @@ def write_document(site: SiteWriter, doc: Document, previous: Document | None, f
     folder = posixpath.dirname(doc.url)  # the page links its downloads beside it
     site.write(f"{folder}/{doc.id}.bib", doc.citation.bibtex.encode("utf-8"))
     site.write(f"{folder}/{doc.id}.csl.json", doc.citation.csl_json.encode("utf-8"))
-    if doc.volume is not None:
-        return  # DTS serves the edition's own documents; FRUS paragraphs have no xml:id to cut by
-    api = StaticDts(site, site.edition, site.config)
-    api.resource_collection(doc)
-    api.navigation(doc)
-    api.document(doc)
+    write_document_api(site, doc)
 
 
 def write_tombstone(site: SiteWriter, doc: Document) -> None:
@@ -345,9 +345,7 @@ def write_edition_pages(config: Config, edition: Edition, site: SiteWriter, timi
     from .browse import write_participants
     write_participants(site, edition)
     site.page("search.html", "search.html")
-    api = StaticDts(site, edition, config)
-    api.entry()
-    api.root_collection()
+    write_edition_api(site, edition)
     with _timed(timings, "search"):
         if records is None:
             records = (r for doc in edition.documents for r in document_records(doc, edition.entities))

@@ -46,8 +46,8 @@ import os
 import posixpath
 import re
 import weakref
+from collections import OrderedDict
 from copy import deepcopy
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -78,7 +78,7 @@ CITATION_TREES = [{"@type": "CitationTree",
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # the C encoder
 _RESPONSE = f'{{"@context":{_dumps(CONTEXT)},"dtsVersion":{_dumps(DTS_VERSION)},'  # how every JSON file starts
-_WRAPPER_START = (f'<TEI xmlns="{TEI_NS}"><dts:wrapper xmlns:dts="{DTS_NS}">').encode()
+_WRAPPER_START = f'<TEI xmlns="{TEI_NS}"><dts:wrapper xmlns:dts="{DTS_NS}">'.encode()
 _WRAPPER_END = b"</dts:wrapper></TEI>\n"
 
 
@@ -225,7 +225,8 @@ class _Api:
             return [_dumps(_unit(ident, f"{page}#{_quote(ident)}")) for ident in ids]
 
         def write(path: str, resource: str, ref: str = "", members: str = "") -> None:
-            parts = [_RESPONSE, '"@id":', _dumps(self.own_link(path)), ',"@type":"Navigation","resource":', resource]
+            parts = [_RESPONSE, '"@id":', _dumps(self.own_link(path)), ',"@type":"Navigation","resource":',
+                     resource]
             if ref:
                 parts += [',"ref":', ref]
             if members:
@@ -241,10 +242,10 @@ class _Api:
             resource, members = _dumps(self.resource(doc, below, brief=True)), units(below)
             every = "[" + ",".join(members) + "]"
         for ident, unit in zip(ids, members):
-            write(f"{below}/{ident}.json", resource, ref=unit)
-            write(f"{below};down=0/{ident}.json", resource, ref=unit, members=every)
+            write(navigation_path(doc.id, ref=ident), resource, ref=unit)
+            write(navigation_path(doc.id, 0, ident), resource, ref=unit, members=every)
             for down in DOWNS:
-                write(f"{below};down={down}/{ident}.json", resource, ref=unit, members=f"[{unit}]")
+                write(navigation_path(doc.id, down, ident), resource, ref=unit, members=f"[{unit}]")
 
     def write_memo_text(self, out: _Output, doc: Document) -> None:
         """The TEI source as it is, and each paragraph wrapped."""
@@ -258,7 +259,7 @@ class _Api:
 
     def write_volume_text(self, out: _Output, doc: Document) -> None:
         """The document's ``<div>`` wrapped, as is a volume's part, and each paragraph wrapped."""
-        div = volume_documents(doc.source_path, doc.volume.id)[doc.id]
+        div = volume_document(doc)
         out.write(document_path(doc.id), tei_fragment(div))
         found = {p.get(XML_ID): p for p in citable_paragraphs(div)}
         for para in doc.paragraphs:
@@ -393,16 +394,32 @@ def tei_fragment(el: etree._Element) -> bytes:
     return XML_DECLARATION + etree.tostring(tei, encoding="UTF-8") + b"\n"
 
 
-def volume_documents(source_path: str, volume_id: str) -> dict[str, etree._Element]:
-    """The ``div[@type='document']`` of a FRUS volume by document id, their paragraphs with the reader's ids."""
-    stat = os.stat(source_path)
-    return _volume_documents(str(source_path), volume_id, stat.st_mtime_ns, stat.st_size)
+def volume_document(doc: Document) -> etree._Element:
+    """The ``div[@type='document']`` of *doc* in its FRUS volume, its paragraphs with the reader's ids."""
+    source = Path(doc.source_path)
+    stat = source.stat()
+    key = (str(source), doc.volume.id, stat.st_mtime_ns, stat.st_size)
+    texts = _VOLUMES.get(key)
+    if texts is None:
+        texts = _VOLUMES[key] = _volume_documents(source, doc.volume.id)
+        while len(_VOLUMES) > 1 and sum(map(_size, _VOLUMES.values())) > _VOLUMES_BYTES:
+            _VOLUMES.popitem(last=False)
+    _VOLUMES.move_to_end(key)
+    return parse_bytes(texts[doc.id], source).getroot()
 
 
-@lru_cache(maxsize=1)  # a volume's documents are written one after another: parse each volume once
-def _volume_documents(source_path: str, volume_id: str, mtime: int, size: int) -> dict[str, etree._Element]:
+# Each volume read is kept as its documents' TEI, by document id: about the volume's size, parsed once per
+# process however the build orders the documents of several volumes; the least recently used go first.
+_VOLUMES: OrderedDict[tuple, dict[str, bytes]] = OrderedDict()
+_VOLUMES_BYTES = 256 << 20
+
+
+def _size(texts: dict[str, bytes]) -> int:
+    return sum(map(len, texts.values()))
+
+
+def _volume_documents(source: Path, volume_id: str) -> dict[str, bytes]:
     # as edition.frus.read_volume names the documents and numbers their paragraphs (the anchor lock's ids)
-    source = Path(source_path)
     locked = locked_paragraphs(source, volume_id)
     documents = {}
     for n, div in enumerate(lay_out(parse_file(source).getroot()).documents):
@@ -412,7 +429,7 @@ def _volume_documents(source_path: str, volume_id: str, mtime: int, size: int) -
         assigned = assign_ids(local, [fingerprint(p) for p in paragraphs], locked.get(doc_id, []))
         for p, ident in zip(paragraphs, assigned.ids):
             p.set(XML_ID, ident)
-        documents[doc_id] = div
+        documents[doc_id] = etree.tostring(div, encoding="UTF-8", with_tail=False)  # with its namespaces
     return documents
 
 
@@ -444,25 +461,3 @@ class _Output:
         finally:
             os.close(fd)
         self.site.written.append(url)
-
-
-class StaticDts:
-    """The calls build.py makes today; remove once it calls write_edition_api and write_document_api."""
-
-    def __init__(self, site, edition: Edition, config):
-        self.api = _api(site) if edition is site.edition else _Api(site, edition, config)
-
-    def entry(self) -> None:
-        pass  # written with the collections
-
-    def root_collection(self) -> None:
-        self.api.write_edition()
-
-    def resource_collection(self, doc: Document) -> None:
-        self.api.write_document(doc)
-
-    def navigation(self, doc: Document) -> None:
-        pass  # written with the resource
-
-    def document(self, doc: Document) -> None:
-        pass

@@ -1,8 +1,8 @@
 """The static DTS 1.0 API under ``dts/``: schemas, navigation, anchors, documents, URI templates.
 
 The sample edition is built twice, with links relative and with ``base_url`` set, and every test
-that takes ``site`` runs on both.  Until ``build.write_site`` calls ``write_dts``, the build here
-calls it right after ``write_site``; once it does, the build's own output is what is tested.
+that takes ``site`` runs on both.  A small edition with a memo and a two-document FRUS volume
+(``frus_site``) checks the volume's collection, its documents' navigation and their TEI.
 """
 
 from __future__ import annotations
@@ -21,10 +21,15 @@ from referencing import Registry, Resource
 
 import edition.build as build_module
 from conftest import ROOT, SAMPLE_ID, SAMPLE_TEI, parse_html
+from edition.anchors import release
+from edition.authority import load_authorities
+from edition.build import read_documents
 from edition.config import load_config
 from edition.dts import DTS_NS, ROOT_ID, write_dts
-from edition.errors import SourceError
-from edition.model import Document, Edition
+from edition.errors import Reporter, SourceError
+from edition.frus import volumes_of
+from edition.model import Document, Edition, Volume
+from edition.scaffold import init_edition
 from edition.site import SiteWriter
 from edition.tei import NS, TEI_NS, XML_ID, parse_file
 
@@ -49,20 +54,25 @@ class Built:
 
 
 def build_with_dts(out: Path, **settings) -> Path:
-    """Build the sample edition into *out*; call write_dts after write_site unless the build already does."""
-    config = replace(load_config(ROOT), **settings)
-    write_site = build_module.write_site
-
-    def write_site_and_dts(config, edition, staging):
-        pages = write_site(config, edition, staging)
-        if not (staging / "dts" / "index.json").exists():
-            write_dts(SiteWriter(config, edition, staging), edition, config)
-        return pages
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build_module, "write_site", write_site_and_dts)
-        build_module.build(config, out_dir=out)
+    """Build the sample edition into *out* (the build writes the API)."""
+    build_module.build(replace(load_config(ROOT), **settings), out_dir=out, workers=1)
     return out
+
+
+def write_whole_api(config, out: Path) -> Path:
+    """``write_dts`` over the edition read in this process, into *out*."""
+    reporter = Reporter(root=config.root)
+    documents = read_documents(config, load_authorities(config.authority_dir, reporter), reporter)
+    published = [doc for doc in documents if not doc.withdrawn]
+    edition = Edition(config.title, published, volumes=volumes_of(published))
+    write_dts(SiteWriter(config, edition, out), edition, config)
+    return out
+
+
+def same_files(one: Path, other: Path) -> bool:
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    return files == sorted(p.relative_to(other) for p in other.rglob("*") if p.is_file()) and \
+        all((one / f).read_bytes() == (other / f).read_bytes() for f in files)
 
 
 def base_urls() -> dict[str, str]:
@@ -360,28 +370,20 @@ def test_links_are_all_relative_or_all_under_the_base_url(site):
 
 
 def test_the_output_is_deterministic(site, tmp_path):
-    again = build_with_dts(tmp_path / "site", base_url=site.base_url) / "dts"
-    files = sorted(p.relative_to(site.dts) for p in site.dts.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
-    assert all((site.dts / f).read_bytes() == (again / f).read_bytes() for f in files)
+    assert same_files(site.dts, build_with_dts(tmp_path / "site", base_url=site.base_url) / "dts")
 
 
-def test_json_is_utf8_indented_and_not_ascii_escaped(site):
-    text = (site.dts / "collection.json").read_bytes().decode("utf-8")
-    assert "\\u" not in text and "–" in text  # the subtitle's en dash
-    assert text.startswith('{\n  "@context": ') and text.endswith("}\n")
+def test_json_is_utf8_compact_and_not_ascii_escaped(site):
+    for path in [site.dts / "collection.json", site.dts / "navigation" / f"{SAMPLE_ID};down=0" / "p12.json"]:
+        text = path.read_bytes().decode("utf-8")
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":")) + "\n"
+        assert text.startswith('{"@context":"https://dtsapi.org/context/v1.0.json","dtsVersion":"1.0",')
+    assert "–" in (site.dts / "collection.json").read_text(encoding="utf-8")  # the subtitle's en dash
 
 
-def test_the_build_writes_the_same_api(sample_site):
-    if not (sample_site / "dts").is_dir():
-        pytest.skip("build.write_site does not call write_dts yet")
-    configured = load_config(ROOT).base_url
-    name = next(k for k, v in base_urls().items() if v == configured)
-    out = build_with_dts(sample_site.parent / f"again-{name}", base_url=configured) / "dts"
-    built = sample_site / "dts"
-    files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(built) for p in built.rglob("*") if p.is_file())
-    assert all((out / f).read_bytes() == (built / f).read_bytes() for f in files)
+def test_the_build_writes_the_api_of_the_edition_read_whole(sample_site, tmp_path):
+    """The build's workers see a reduced edition; what they write equals write_dts over the whole one."""
+    assert same_files(sample_site / "dts", write_whole_api(load_config(ROOT), tmp_path / "whole") / "dts")
 
 
 def test_a_document_may_not_take_the_root_collection_id(tmp_path):
@@ -391,3 +393,177 @@ def test_a_document_may_not_take_the_root_collection_id(tmp_path):
     assert str(caught.value.diagnostics[0]) == (
         'tei/memos/edition.xml:1:1: error: document id "edition" is the id of the DTS root collection; '
         'rename the document [dts.reserved-id]')
+
+
+# -- a FRUS volume ---------------------------------------------------------------------------------
+
+VOLUME_ID = "frus2000v01"
+VOLUME = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0" xmlns:frus="http://history.state.gov/frus/ns/1.0" xml:id="frus2000v01">
+<teiHeader><fileDesc><titleStmt><title type="complete">Foreign Relations, 2000, Volume I, Arms</title>
+<title type="series">Foreign Relations of the United States</title><title type="subseries">2000</title>
+<title type="volumenumber">Volume I</title></titleStmt>
+<publicationStmt><publisher>Office of the Historian</publisher><date>2001</date></publicationStmt>
+<sourceDesc><p/></sourceDesc></fileDesc></teiHeader>
+<text><body><div type="compilation" xml:id="comp1"><head>Arms</head>
+<div type="document" xml:id="d1" n="1"><head>Memorandum</head>
+<dateline><date when="2000-01-02">January 2, 2000</date></dateline>
+<p>First paragraph.</p>
+<p>Second, with a note.<note n="1" xml:id="d1fn1">A note.</note></p>
+<frus:attachment><head>Tab A</head><p>Attached.</p></frus:attachment></div>
+<pb n="2" xml:id="pg_2"/>
+<div type="document" xml:id="d2" n="2"><head>Telegram</head>
+<dateline><date when="2000-01-03">January 3, 2000</date></dateline><p>Third.</p></div>
+</div></body></text></TEI>
+"""
+D1, D2 = f"{VOLUME_ID}-d1", f"{VOLUME_ID}-d2"
+
+
+def frus_project(folder: Path, volume: str = VOLUME) -> Path:
+    """An edition made by ``edition init`` (its example memo) with the volume in ``tei/``."""
+    project = folder / "edition"
+    init_edition(project)
+    (project / "tei" / f"{VOLUME_ID}.xml").write_text(volume, encoding="utf-8")
+    return project
+
+
+def build_frus(project: Path, out: Path) -> Built:
+    """Build *project* as `edition build` does."""
+    build_module.build(load_config(project), out_dir=out, workers=1)
+    return Built(out, "")
+
+
+@pytest.fixture(scope="module")
+def frus_site(tmp_path_factory) -> Built:
+    folder = tmp_path_factory.mktemp("dts-frus")
+    return build_frus(frus_project(folder), folder / "site")
+
+
+def paragraph_ids(page: Path) -> list[str]:
+    return parse_html(page).xpath("//p[contains(concat(' ', @class, ' '), ' para ')]/@id")
+
+
+def test_the_volume_api_is_valid_and_complete(frus_site):
+    assert schema_errors(frus_site, SCHEMAS, OUR_SCHEMAS) == []
+    found = responses(frus_site)
+    assert len(found["collection"]) == 6 + 3 * 4  # the root; the memo, the volume and its two documents
+    folder = frus_site.dts / "navigation"
+    units = [len(load(folder / f"{id};down=1.json")["member"]) for id in ("memo-example", D1, D2)]
+    assert units[1:] == [3, 1]
+    assert len(found["navigation"]) == sum(2 + 4 * n for n in units)
+    assert len(list((frus_site.dts / "document").rglob("*.xml"))) == sum(1 + n for n in units)
+
+
+def test_the_root_holds_the_memos_then_the_volumes_and_a_volume_its_documents(frus_site):
+    folder = frus_site.dts / "collection"
+    root = load(frus_site.dts / "collection.json")
+    assert [(m["@id"], m["@type"]) for m in root["member"]] == [("memo-example", "Resource"),
+                                                                (VOLUME_ID, "Collection")]
+    assert root["totalChildren"] == 2
+    volume = load(folder / f"{VOLUME_ID}.json")
+    assert [m["@id"] for m in volume["member"]] == [D1, D2] and volume["totalChildren"] == 2
+    assert volume["title"] == "Foreign Relations, 2000, Volume I, Arms"
+    assert volume["description"] == "Foreign Relations of the United States, 2000, Volume I"
+    assert volume["dublinCore"]["publisher"] == [{"lang": "en", "value": "Office of the Historian"}]
+    assert volume["dublinCore"]["date"] == "2001"
+    assert load(folder / f"{VOLUME_ID};nav=children.json")["member"] == volume["member"]
+    assert [m["@id"] for m in load(folder / f"{VOLUME_ID};nav=parents.json")["member"]] == [ROOT_ID]
+    assert [m["@id"] for m in load(folder / f"{D1};nav=parents.json")["member"]] == [VOLUME_ID]
+    d1 = load(folder / f"{D1}.json")
+    assert d1["title"] == "Memorandum" and d1["dublinCore"]["date"] == "2000-01-02" and "download" not in d1
+
+
+def members_that_differ_from_their_own_response(built: Built) -> list[str]:
+    """Members that do not say what their own collection response says (both in dts/collection/)."""
+    folder = built.dts / "collection"
+    differ = []
+    for path in sorted(folder.glob("*.json")):
+        for member in load(path).get("member", []):
+            own = load(folder / f"{member['@id']}.json")
+            if member != {k: v for k, v in own.items() if k not in ("@context", "dtsVersion", "member")}:
+                differ.append(f"{path.name}: {member['@id']}")
+    return differ
+
+
+def test_every_member_is_its_own_response(site, frus_site):
+    assert members_that_differ_from_their_own_response(site) == []
+    assert members_that_differ_from_their_own_response(frus_site) == []
+
+
+def test_volume_paragraphs_are_the_paragraphs_of_their_pages(frus_site):
+    for id, local in ((D1, "d1"), (D2, "d2")):
+        path = frus_site.dts / "navigation" / f"{id};down=1.json"
+        page = frus_site.root / "documents" / VOLUME_ID / f"{local}.html"
+        members = load(path)["member"]
+        assert [u["identifier"] for u in members] == paragraph_ids(page)
+        for unit in members:
+            assert target(frus_site, path, unit["@id"]) == (page.resolve(), unit["identifier"])
+    assert paragraph_ids(frus_site.root / "documents" / VOLUME_ID / "d1.html") == ["d1p1", "d1p2", "d1p3"]
+
+
+def test_the_document_endpoint_wraps_the_volume_div_and_its_paragraphs(frus_site):
+    c14n = dict(method="c14n", exclusive=True, with_tail=False)
+    source = parse_file(frus_site.root / "tei" / "memos" / f"{VOLUME_ID}.xml").getroot()
+    for id, local in ((D1, "d1"), (D2, "d2")):
+        whole = parse_file(frus_site.dts / "document" / f"{id}.xml").getroot()
+        assert whole.tag == f"{{{TEI_NS}}}TEI"
+        [wrapper] = whole
+        assert wrapper.tag == f"{{{DTS_NS}}}wrapper"
+        [div] = wrapper
+        [expected] = source.xpath(f"//tei:div[@xml:id='{local}']", namespaces=NS)
+        paragraphs = div.findall(".//tei:p", NS)
+        for p, p_source in zip(paragraphs, expected.findall(".//tei:p", NS), strict=True):
+            p_source.set(XML_ID, p.get(XML_ID))  # the reader's ids, which the file does not have
+        assert etree.tostring(div, **c14n) == etree.tostring(expected, **c14n)
+        units = load(frus_site.dts / "navigation" / f"{id};down=1.json")["member"]
+        assert [p.get(XML_ID) for p in paragraphs] == [u["identifier"] for u in units]
+        for p in paragraphs:
+            fragment = parse_file(frus_site.dts / "document" / id / f"{p.get(XML_ID)}.xml").getroot()
+            [[copy]] = fragment
+            assert fragment.tag == f"{{{TEI_NS}}}TEI" and copy.getparent().tag == f"{{{DTS_NS}}}wrapper"
+            assert etree.tostring(copy, **c14n) == etree.tostring(p, **c14n)
+
+
+def test_the_templates_of_the_volume_expand_to_responses(frus_site):
+    index = frus_site.dts / "index.json"
+    entry = load(index)
+    for params in [{"id": VOLUME_ID}, {"id": VOLUME_ID, "nav": "parents"}, {"id": D2}]:
+        assert target(frus_site, index, expand(entry["collection"], **params))[0].is_file(), params
+    for params in [{"resource": D1, "down": -1}, {"resource": D1, "ref": "d1p3", "down": 0}]:
+        assert target(frus_site, index, expand(entry["navigation"], **params))[0].is_file(), params
+    for params in [{"resource": D1}, {"resource": D1, "ref": "d1p3"}]:
+        assert target(frus_site, index, expand(entry["document"], **params))[0].is_file(), params
+    for path in sorted((frus_site.dts / "collection").glob("*.json")):
+        for url in links(load(path)):
+            if "{" not in url:
+                assert target(frus_site, path, url)[0].is_file(), (path.name, url)
+
+
+def test_a_revised_volume_keeps_its_locked_paragraph_ids(tmp_path):
+    project = frus_project(tmp_path)
+    config = load_config(project)
+    reporter = Reporter(root=config.root)
+    release(config, read_documents(config, load_authorities(config.authority_dir, reporter), reporter))
+    revised = VOLUME.replace("<p>First paragraph.</p>", "<p>Inserted by the Historian.</p><p>First paragraph.</p>")
+    (project / "tei" / f"{VOLUME_ID}.xml").write_text(revised, encoding="utf-8")
+    built = build_frus(project, tmp_path / "site")
+    members = load(built.dts / "navigation" / f"{D1};down=1.json")["member"]
+    ids = [u["identifier"] for u in members]
+    page = built.root / "documents" / VOLUME_ID / "d1.html"
+    assert ids == ["d1p4", "d1p1", "d1p2", "d1p3"] == paragraph_ids(page)
+    inserted = parse_file(built.dts / "document" / D1 / "d1p4.xml").getroot()
+    assert "".join(inserted.itertext()) == "Inserted by the Historian."
+
+
+def test_the_build_writes_the_volume_api_of_the_edition_read_whole(frus_site, tmp_path):
+    assert same_files(frus_site.dts, write_whole_api(load_config(frus_site.root.parent / "edition"),
+                                                     tmp_path / "whole") / "dts")
+
+
+def test_a_volume_may_not_take_the_root_collection_id():
+    volume = Volume(ROOT_ID, "A volume", f"documents/{ROOT_ID}/index.html", source_path="tei/edition.xml")
+    with pytest.raises(SourceError) as caught:
+        write_dts(None, Edition("An edition", [], volumes=[volume]), load_config(ROOT))
+    assert str(caught.value.diagnostics[0]) == (
+        'tei/edition.xml:1:1: error: volume id "edition" is the id of the DTS root collection or of a document; '
+        'rename the volume or the document [dts.reserved-id]')
