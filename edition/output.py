@@ -213,11 +213,25 @@ def staged_update(out_dir: Path, previous: Files | None, cache: Cache):
             shutil.rmtree(staging, ignore_errors=True)
 
 
+# folders a build writes whole (the search index: every file of it changes with any record), swapped
+# in as one directory rather than file by file
+WHOLE = ("pagefind",)
+
+
 def _merge(staging: Path, out_dir: Path, stale: set[str]) -> None:
+    old = []
+    for name in WHOLE:
+        if (staging / name).is_dir():
+            if (out_dir / name).exists():
+                old.append(out_dir.with_name(f".{out_dir.name}.old-{name}-{os.getpid()}"))
+                os.rename(out_dir / name, old[-1])
+            os.rename(staging / name, out_dir / name)
     for source in sorted(p for p in staging.rglob("*") if p.is_file()):
         target = out_dir / source.relative_to(staging)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
+    for path in old:
+        shutil.rmtree(path, ignore_errors=True)
     for url in sorted(stale, reverse=True):
         (out_dir / url).unlink(missing_ok=True)
     for folder in sorted({(out_dir / url).parent for url in stale}, key=lambda p: len(p.parts), reverse=True):
