@@ -130,7 +130,8 @@ def read_sources(config: Config, entities: dict, reporter: Reporter, workers: in
                  inputs: Inputs) -> list[Source]:
     """Read every memo (cached by its hash and the authorities'); keep only what the edition pages need."""
     paths = config.memo_files()
-    keys = [digest(FINGERPRINT, str(config.root), str(p), inputs.sources[p], inputs.authority) for p in paths]
+    keys = [digest(FINGERPRINT, str(config.root), str(p), inputs.sources[p], inputs.authority, inputs.lock)
+            for p in paths]  # FRUS paragraphs take their ids from the anchor lock
     summaries = Bundle(cache, "summaries")
     found = [summaries.get(key) for key in keys]
     todo = [i for i, summary in enumerate(found) if summary is None]
@@ -194,8 +195,9 @@ def summarize(doc: Document) -> Document:
 def _search_records(edition: Edition, sources: list[Source], cache: Cache, reporter: Reporter) -> Iterator[Record]:
     """The search records of the edition's documents, in order, as the read workers left them in the cache."""
     where = {id(doc): s for s in sources for doc in s.result.documents}
+    order = {s.key: n for n, s in enumerate(sources)}  # a volume's records loaded once, not once per document
     last: tuple = (None, {}, None)
-    for doc in edition.documents:
+    for doc in sorted(edition.documents, key=lambda d: order[where[id(d)].key]):
         source = where[id(doc)]
         if last[0] != source.key:
             last = (source.key, cache.get("records", source.key) or {}, None)

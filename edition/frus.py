@@ -11,13 +11,14 @@ See docs/frus.md.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 from markupsafe import Markup
 
 from .frus_anchors import assign_ids, citable_paragraphs, fingerprint, locked_paragraphs
-from .frus_volume import (DIV, FRUS_NS, Header, Layout, is_document, lay_out, link_targets, plain,
+from .frus_volume import (FRUS_NS, Header, Layout, is_document, lay_out, link_targets, plain,
                           read_entities, read_header)
 from .html import Translator
 from .model import Document, Entity, TocEntry, Volume
@@ -49,13 +50,28 @@ def read_volume(tree: etree._ElementTree, path: Path, entities: dict[str, Entity
                     header.subtitle, header.publisher, header.pub_date, str(path), path.name)
     context = _Context(header, {**entities, **own}, pointers, link_targets(layout, header.id, VOLUME_PAGE),
                        locked_paragraphs(path, header.id), shown, path)
-    diagnostics = []
+    documents, diagnostics = [], []
     for n, div in enumerate(layout.documents):
         doc, found = context.document(div, _pbs(layout, n), volume)
-        volume.documents.append(doc)
+        documents.append(doc)
+        volume.documents.append(document_entry(doc))
         diagnostics += found
-    diagnostics += _read_matter(root, volume, context)
-    return SourceResult(path, volume.documents, own, diagnostics, [volume])
+    diagnostics += _read_matter(root, volume, context, layout)
+    # frus_check reports each pointer to no id of the volume (frus.pointer-unresolved), at the same line
+    diagnostics = [d for d in diagnostics if d.code != "ref.unresolved"]
+    return SourceResult(path, documents, own, diagnostics, [volume])
+
+
+def document_entry(doc: Document) -> Document:
+    """What the volume's contents, DTS collection and neighbours show of *doc*: no text, no notes.
+
+    The volume lists these, not the documents, so a document (or its summary) that refers to its
+    volume does not carry every other document of the volume with it.
+    """
+    return Document(id=doc.id, title=doc.title, subtitle=doc.subtitle, date=doc.date, date_label=doc.date_label,
+                    place=doc.place, genre=doc.genre, author=doc.author, source_path=doc.source_path,
+                    tei_name=doc.tei_name, path=doc.path, container=doc.container, volume=doc.volume,
+                    number=doc.number, withdrawn=doc.withdrawn)
 
 
 def _pbs(layout: Layout, n: int) -> tuple[list, list]:
@@ -134,17 +150,22 @@ def _party(div, role: str) -> str:
     return ", ".join(n for n in names if n)
 
 
-def _read_matter(root, volume: Volume, context: _Context) -> list:
+def _read_matter(root, volume: Volume, context: _Context, layout: Layout) -> list:
     """The contents by division, the front and back matter, and the notes of division headings."""
     t = context.translator(volume.id)
     text = root.find("tei:text", NS)
     if text is None:
         return t.diagnostics
-    by_div = {id(doc_div): doc for doc_div, doc in zip(_document_divs(text), volume.documents)}
-    for part in ("front", "body"):
+    by_div = {id(doc_div): doc for doc_div, doc in zip(layout.documents, volume.documents)}
+    printed = {id(pb) for pbs in [*layout.leading.values(), layout.trailing] for pb in pbs}  # with a document
+    known = _Divisions(by_div, printed)
+    for part in ("front", "body", "back"):
         el = text.find(f"tei:{part}", NS)
-        if el is not None:
-            volume.toc += _toc(t, el, by_div)
+        if el is None:
+            continue
+        loose = known.documents_in(el)  # documents outside any division (a one-document file)
+        volume.toc += [Division("", Markup(""), "documents", loose)] if loose else []
+        volume.toc += _toc(t, el, known, whole=part == "body")
     front, back = text.find("tei:front", NS), text.find("tei:back", NS)
     volume.front = _render_outside_toc(t, front)
     volume.back = _render_outside_toc(t, back)
@@ -152,28 +173,48 @@ def _read_matter(root, volume: Volume, context: _Context) -> list:
     return t.diagnostics
 
 
-def _document_divs(text):
-    return [el for el in text.iter(DIV) if is_document(el) and not el.xpath(
-        "ancestor::tei:div[@type='document']", namespaces=NS)]
+@dataclass
+class Division(TocEntry):
+    """A division of the contents with what it holds besides documents and divisions (an editorial note)."""
+
+    matter: Markup = Markup("")
 
 
-def _toc(t: Translator, parent, by_div: dict) -> list[TocEntry]:
-    """Divisions that hold documents → nested entries with their rendered headings."""
+@dataclass
+class _Divisions:
+    documents: dict[int, Document]  # id() of a document's div → its entry
+    printed: set[int]  # id() of the page breaks a document page prints
+
+    def documents_in(self, div) -> list[Document]:
+        return [self.documents[id(d)] for d in div.iterfind("tei:div[@type='document']", NS) if id(d) in self.documents]
+
+    def matter(self, el) -> bool:
+        """Not the heading, a division, a document or a page break that a document page prints."""
+        return isinstance(el.tag, str) and localname(el) not in ("head", "div") and id(el) not in self.printed
+
+
+def _toc(t: Translator, parent, known: _Divisions, whole: bool) -> list[TocEntry]:
+    """The divisions of *parent* that hold documents (with *whole*: every division) → nested entries."""
     entries = []
     for div in parent.iterfind("tei:div", NS):
-        if is_document(div) or not _holds_documents(div):
+        if is_document(div) or not (whole or _holds_documents(div)):
             continue
-        head = div.find("tei:head", NS)
-        t.inline += 1
-        try:
-            rendered = t.content(head) if head is not None else Markup("")
-        finally:
-            t.inline -= 1
-        entry = TocEntry(div.get(XML_ID) or "", rendered, div.get("type") or "")
-        entry.documents = [by_div[id(d)] for d in div.iterfind("tei:div[@type='document']", NS) if id(d) in by_div]
-        entry.children = _toc(t, div, by_div)
+        entry = Division(div.get(XML_ID) or "", _heading(t, div.find("tei:head", NS)), div.get("type") or "")
+        entry.documents = known.documents_in(div)
+        entry.matter = Markup("").join(t.render(child) for child in div if known.matter(child))
+        entry.children = _toc(t, div, known, whole=True)
         entries.append(entry)
     return entries
+
+
+def _heading(t: Translator, head) -> Markup:
+    if head is None:
+        return Markup("")
+    t.inline += 1
+    try:
+        return t.content(head)
+    finally:
+        t.inline -= 1
 
 
 def _holds_documents(div) -> bool:

@@ -1,10 +1,9 @@
 """What the FRUS reader expects of a volume, as located diagnostics (``edition validate``).
 
 FRUS files skip the edition's own RELAX NG and Schematron (they are not in the
-edition's profile); they get these checks instead, modelled on the Office of the
-Historian's own rules (ids, pointers, notes).  Full TEI All validation is not run:
-compiling tei_all.rng takes about 30 s, and the grammar rejects ``frus:attachment``
-anyway — see docs/frus.md.
+edition's profile); they are validated against TEI All with the ``frus:`` additions set
+aside (:mod:`edition.frus_tei`) and get these checks, modelled on the Office of the
+Historian's own rules (ids, pointers, notes).  See docs/frus.md.
 """
 
 from __future__ import annotations
@@ -14,16 +13,17 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import ERROR, WARNING, Diagnostic
-from .frus_volume import NOTE, is_document, lay_out, plain
+from .frus_tei import check_tei
+from .frus_volume import NOTE, lay_out, plain
 from .tei import NS, XML_ID, localname
 
 POINTER_ATTRS = ("target", "corresp")
 
 
 def check_volume(tree: etree._ElementTree, path: Path) -> list[Diagnostic]:
-    """Document divisions with ids and headings, unique ids, resolvable ``#`` pointers, notes with ids."""
+    """TEI All, then the reader's rules: document ids and headings, unique ids, ``#`` pointers, note ids."""
     root = tree.getroot()
-    found: list[Diagnostic] = []
+    found: list[Diagnostic] = check_tei(tree, path)
 
     def report(el, severity: str, message: str, code: str) -> None:
         found.append(Diagnostic(str(path), el.sourceline or 0, 1, severity, message, code))

@@ -33,6 +33,7 @@ class Inputs:
 
     sources: dict[Path, str]  # memo → hash
     authority: str  # the authority files together
+    lock: str  # the anchor lock
     render: str  # what every page depends on: templates, configuration, tool, access date
     key: str  # all of it: equal keys, equal site
 
@@ -45,12 +46,12 @@ def input_hashes(config: Config, cache: Cache, accessed) -> Inputs:
     authority = files_hash(cache, config.authority_files())
     templates = files_hash(cache, [p for d in config.template_dirs for p in sorted(d.rglob("*")) if p.is_file()])
     schemas = schema_dir(config.schema_dir)
-    extra = files_hash(cache, [schemas / RNG_FILE, schemas / SCH_FILE, lock_path(config),
-                               *sorted(config.pages_dir.glob("*.rst"))])
+    lock = files_hash(cache, [lock_path(config)])
+    extra = files_hash(cache, [schemas / RNG_FILE, schemas / SCH_FILE, *sorted(config.pages_dir.glob("*.rst"))])
     render = digest(FINGERPRINT, templates, repr(config), accessed.isoformat())
-    key = digest(render, authority, extra, sorted((str(p), h) for p, h in sources.items()))
+    key = digest(render, authority, lock, extra, sorted((str(p), h) for p, h in sources.items()))
     cache.save_hashes()
-    return Inputs(sources, authority, render, key)
+    return Inputs(sources, authority, lock, render, key)
 
 
 def files_hash(cache: Cache, paths: list[Path]) -> str:
