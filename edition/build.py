@@ -32,11 +32,11 @@ from .dts import _check_ids as check_dts_ids, write_document_api, write_edition_
 from .errors import Reporter
 from .index import build_indexes, document_locators
 from .model import Document, Edition, Index, Volume
+from .inputs import BuildResult, Inputs, gate, input_hashes, unchanged
+from .output import Files, last_build, previous_files, record_build, staged_update, unit_files
 from .pages import read_pages
 from .readers import SourceResult, read_source
 from .search import Record, document_records, index_records
-from .inputs import BuildResult, Inputs, gate, input_hashes, unchanged
-from .output import Files, last_build, previous_files, record_build, staged_update, unit_files
 from .site import SiteWriter
 
 
