@@ -54,7 +54,7 @@ from urllib.parse import quote
 from lxml import etree
 
 from .errors import Diagnostic, ERROR, SourceError
-from .frus_anchors import assign_ids, citable_paragraphs, fingerprint, locked_paragraphs
+from .frus_anchors import citable_paragraphs, document_local_id, locked_paragraphs, number_paragraphs
 from .frus_volume import lay_out
 from .model import Document, Edition, Volume
 from .tei import TEI_NS, XML_ID, parse_bytes, parse_file, q
@@ -423,12 +423,9 @@ def _volume_documents(source: Path, volume_id: str) -> dict[str, bytes]:
     locked = locked_paragraphs(source, volume_id)
     documents = {}
     for n, div in enumerate(lay_out(parse_file(source).getroot()).documents):
-        local = div.get(XML_ID) or f"document{n + 1}"
+        local = document_local_id(div, n)
         doc_id = f"{volume_id}-{local}"
-        paragraphs = citable_paragraphs(div)
-        assigned = assign_ids(local, [fingerprint(p) for p in paragraphs], locked.get(doc_id, []))
-        for p, ident in zip(paragraphs, assigned.ids):
-            p.set(XML_ID, ident)
+        number_paragraphs(div, local, locked.get(doc_id, []))
         documents[doc_id] = etree.tostring(div, encoding="UTF-8", with_tail=False)  # with its namespaces
     return documents
 

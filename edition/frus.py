@@ -17,7 +17,7 @@ from pathlib import Path
 from lxml import etree
 from markupsafe import Markup
 
-from .frus_anchors import assign_ids, citable_paragraphs, fingerprint, locked_paragraphs
+from .frus_anchors import document_local_id, locked_paragraphs, number_paragraphs
 from .frus_volume import (FRUS_NS, Header, Layout, is_document, lay_out, link_targets, plain,
                           read_entities, read_header)
 from .html import Translator
@@ -92,13 +92,9 @@ class _Context:
 
     def document(self, div, pbs: tuple[list, list], volume: Volume) -> tuple[Document, list]:
         """One ``div[@type='document']`` → a Document; its paragraphs get their (locked) ids."""
-        local = div.get(XML_ID) or f"document{len(volume.documents) + 1}"
+        local = document_local_id(div, len(volume.documents))
         doc_id = f"{self.header.id}-{local}"
-        paragraphs = citable_paragraphs(div)
-        prints = [fingerprint(p) for p in paragraphs]
-        assigned = assign_ids(local, prints, self.locked.get(doc_id, []))
-        for p, ident in zip(paragraphs, assigned.ids):
-            p.set(XML_ID, ident)  # the in-memory tree only: the published TEI is the file as given
+        assigned, prints = number_paragraphs(div, local, self.locked.get(doc_id, []))
         t = self.translator(doc_id)
         for old, new in assigned.moved.items():
             t.aliases.setdefault(new, []).append(old)

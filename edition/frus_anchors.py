@@ -21,7 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from .anchors import LOCK_NAME, read_lock
-from .tei import TEI_NS
+from .tei import TEI_NS, XML_ID
 
 P, NOTE = f"{{{TEI_NS}}}p", f"{{{TEI_NS}}}note"
 _NUMBER = re.compile(r"p(\d+)$")
@@ -80,6 +80,26 @@ def assign_ids(prefix: str, prints: list[str], locked: list[tuple[str, str]]) ->
     ids = [ident or f"{prefix}p{next(fresh)}" for ident in ids]
     moved = {old: ids[min(at, len(ids) - 1)] for old, at in gone if ids}
     return Assigned(ids, moved)
+
+
+def document_local_id(div: etree._Element, n: int) -> str:
+    """The id of the *n*-th (from 0) ``div[@type='document']`` of its volume, as its URL and anchors use it."""
+    return div.get(XML_ID) or f"document{n + 1}"
+
+
+def number_paragraphs(div: etree._Element, local: str, locked: list[tuple[str, str]]) -> tuple[Assigned, list[str]]:
+    """Give the citable paragraphs of a document *div* their ids (locked ones kept), in the tree in memory.
+
+    The reader (edition.frus) and the DTS API (edition.dts) both number paragraphs through here, so
+    a paragraph has the same id on its page and in the API.  Returns the assignment and the
+    paragraphs' fingerprints.
+    """
+    paragraphs = citable_paragraphs(div)
+    prints = [fingerprint(p) for p in paragraphs]
+    assigned = assign_ids(local, prints, locked)
+    for p, ident in zip(paragraphs, assigned.ids):
+        p.set(XML_ID, ident)  # the published TEI is the file as given
+    return assigned, prints
 
 
 def locked_paragraphs(source: Path, volume_id: str) -> dict[str, list[tuple[str, str]]]:
