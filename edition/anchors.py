@@ -71,13 +71,16 @@ def check_lock(config: Config, documents: list[Document], reporter: Reporter) ->
     by_id = {doc.id: doc for doc in documents}
     path = reporter.display(lock_path(config))
     for doc in documents:
-        _check_moves(doc, reporter)
-    present = {anchor for doc in documents for anchor in document_anchors(doc)}
+        if doc.moved_anchors:
+            _check_moves(doc, reporter)
+    present: dict[str, set[str]] = {}  # the anchors of the documents the lock names, as they are needed
     for entry in read_lock(lock_path(config)):
-        if entry.anchor in present:
-            continue
         doc_id, _, ident = entry.anchor.partition("#")
         doc = by_id.get(doc_id)
+        if doc is not None and doc_id not in present:
+            present[doc_id] = set(document_anchors(doc))
+        if entry.anchor in present.get(doc_id, ()):
+            continue
         if doc is None and not ident:  # one error per deleted document, at its own line
             reporter.error(path, entry.line, f"document {doc_id!r} (published in {entry.release}) no longer "
                            f"exists; restore its source and mark it <revisionDesc status=\"withdrawn\"> to "

@@ -16,6 +16,7 @@ class Participation:
     delegation: str
     role: str = ""
     occupation: str = ""
+    link: str = ""  # the document's date and title, linked (HTML)
 
 
 @dataclass
@@ -33,7 +34,7 @@ class ParticipantEntry:
     @property
     def html(self) -> Markup:
         """The participations as list items (joined here: an edition of 10,000 memos has some 70,000)."""
-        return Markup("\n".join(f"<li>{_link(part.doc)}: {_part(part)}</li>" for part in self.participations))
+        return Markup("\n".join(f"<li>{part.link}: {_part(part)}</li>" for part in self.participations))
 
 
 def _link(doc: Document) -> str:
@@ -52,12 +53,14 @@ def participants(edition: Edition) -> list[ParticipantEntry]:
     """Every participant of the edition's documents, by sort name; unlinked names stand alone."""
     entries: dict[str, ParticipantEntry] = {}
     for doc in edition.documents:
+        link = _link(doc)  # once per document, shared by its participants
         for group in doc.delegations:
             for person in group.participants:
                 key = person.ref or f"name:{person.name}"
                 if key not in entries:
                     entries[key] = _entry(person, edition)
-                entries[key].participations.append(Participation(doc, group.label, person.role, person.occupation))
+                entries[key].participations.append(Participation(doc, group.label, person.role, person.occupation,
+                                                                 link))
     _unique_anchors(entries.values())
     return sorted(entries.values(), key=lambda e: (e.sort.casefold(), e.anchor))
 

@@ -86,13 +86,15 @@ class Cache:
 
     def file_hash(self, path: Path) -> str:
         """The content hash of *path*, reusing the last one while size, mtime and inode are unchanged."""
-        st = path.stat()
+        name = str(path)
+        st = os.stat(name)
         stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
-        known = self._hashes.get(str(path))
+        known = self._hashes.get(name)
         if known and known[0] == stamp and known[2] - st.st_mtime_ns > _RACY_NS:
             return known[1]
-        value = digest(path.read_bytes())
-        self._hashes[str(path)] = (stamp, value, time.time_ns())
+        with open(name, "rb") as handle:
+            value = digest(handle.read())
+        self._hashes[name] = (stamp, value, time.time_ns())
         self._hashes_dirty = True
         return value
 
