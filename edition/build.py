@@ -48,10 +48,11 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False,
     cache = Cache(config.root)
     accessed = access_date()
     inputs = input_hashes(config, cache, accessed)
-    done = unchanged(config, out_dir, strict, cache, inputs)
+    last = last_build(cache, out_dir)
+    done = unchanged(config, out_dir, strict, cache, inputs, last)
     if done is not None:  # nothing changed: nothing to do
         return done
-    previous = previous_files(cache, out_dir, last_build(cache, out_dir))
+    previous = previous_files(cache, out_dir, last)
 
     with _timed(timings, "validate"):
         reporter = _validated(config, strict, workers, cache)

@@ -58,9 +58,11 @@ def files_hash(cache: Cache, paths: list[Path]) -> str:
     return digest(*[(str(p), cache.file_hash(p) if p.is_file() else None) for p in paths])
 
 
-def unchanged(config: Config, out_dir: Path, strict: bool, cache: Cache, inputs: Inputs) -> BuildResult | None:
-    """The last build into *out_dir*, if it was built from *inputs*; what was added to it by hand is removed."""
-    last = last_build(cache, out_dir)
+def unchanged(config: Config, out_dir: Path, strict: bool, cache: Cache, inputs: Inputs,
+              last: dict | None = None) -> BuildResult | None:
+    """The last build into *out_dir* (its record *last*, if already read), if it was built from *inputs*;
+    what was added to it by hand is removed."""
+    last = last or last_build(cache, out_dir)
     if last is None or last["inputs"] != inputs.key:
         return None
     reporter = Reporter(root=config.root, diagnostics=list(last["diagnostics"]))
