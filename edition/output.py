@@ -37,7 +37,6 @@ def _swap(staging: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-
 # -- updating a previous build in place ----------------------------------------------------------
 #
 # Two records per output directory in the cache: a small one read by every build (the inputs it was
