@@ -311,26 +311,10 @@ def write_tombstone(site: SiteWriter, doc: Document) -> None:
     site.copy_file(Path(doc.source_path), f"tei/memos/{doc.tei_name}")
 
 
-def write_site(config: Config, edition: Edition, staging: Path) -> int:
-    """Write every page of *edition* (documents with their text) into *staging*; return the number of HTML pages."""
-    site = SiteWriter(config, edition, staging)
-    accessed = access_date()
-    for position, doc in enumerate(edition.documents):
-        previous, following = neighbours(edition.documents, position)
-        doc.citation = doc.citation or cite_document(doc, config, accessed)
-        write_document(site, doc, previous, following)
-    for doc in edition.withdrawn:
-        write_tombstone(site, doc)
-    write_edition_pages(config, edition, site, {})
-    return sum(1 for url in site.written if url.endswith(".html"))
-
-
 def write_edition_pages(config: Config, edition: Edition, site: SiteWriter, timings: dict,
-                        records: Iterable[Record] | None = None) -> None:
-    """The pages that list or index the whole edition, its static files and the DTS root.
-
-    *records* are the search records of the edition's documents (default: made from their text).
-    """
+                        records: Iterable[Record]) -> None:
+    """The pages that list or index the whole edition, its static files, the DTS root and the search index
+    of *records* (the search records of the edition's documents)."""
     staging = site.staging
     site.copy_static()
     prose = {page.slug: page for page in edition.pages}
@@ -338,7 +322,7 @@ def write_edition_pages(config: Config, edition: Edition, site: SiteWriter, timi
     for page in edition.pages:
         if page.slug != "index":
             site.page(page.url, "page.html", page=page)
-    for path in sorted(config.authority_dir.glob("*.xml")):
+    for path in config.authority_files():
         site.copy_file(path, f"tei/authority/{path.name}")
     for index in edition.indexes:
         site.page(index.url, "entity-index.html", index=index)
@@ -350,8 +334,6 @@ def write_edition_pages(config: Config, edition: Edition, site: SiteWriter, timi
     site.page("search.html", "search.html")
     write_edition_api(site, edition)
     with _timed(timings, "search"):
-        if records is None:
-            records = (r for doc in edition.documents for r in document_records(doc, edition.entities))
         index_records(staging, records, config)
     site.written += sorted(p.relative_to(staging).as_posix() for p in (staging / "pagefind").rglob("*")
                            if p.is_file())
