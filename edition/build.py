@@ -33,7 +33,8 @@ from .errors import Reporter
 from .index import build_indexes, document_locators
 from .model import Document, Edition, Index, Volume
 from .inputs import BuildResult, Inputs, gate, input_hashes, unchanged
-from .output import Files, last_build, previous_files, record_build, staged_update, unit_files
+from .manifest import Files
+from .output import last_build, previous_files, record_build, site_shelf, staged_update
 from .pages import read_pages
 from .readers import SourceResult, read_source
 from .search import Record, document_records, index_records
@@ -72,15 +73,15 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False,
     check_dts_ids(edition, Path(config.root))
 
     units = plan_units(config, edition, sources, inputs)
-    keep = {key: files for key, files in (previous.units if previous else {}).items() if key in units}
+    keep = {key for key in units if previous and key in previous.units}
+    shelf = previous.shelf if previous else site_shelf(cache, out_dir, empty=True)
     with _timed(timings, "write"), staged_update(out_dir, previous, cache) as stage:
         todo = [unit for key, unit in units.items() if key not in keep]
         written = render_units(config, edition, todo, stage.staging, workers, accessed)
         site = SiteWriter(config, edition, stage.staging)
         write_edition_pages(config, edition, site, timings, _search_records(edition, sources, cache, reporter))
-        stage.files = Files(inputs.key, {**keep, **{key: unit_files(urls) for key, urls in written.items()}},
-                            site.written)
-    rendered = sorted(url for url in [*site.written, *(u for urls in written.values() for u in urls)]
+        stage.files = Files.record(inputs.key, shelf, previous, keep, written, site.written)
+    rendered = sorted(url for url in [*site.written, *(u for joined in written.values() for u in joined.split("\n"))]
                       if url.endswith(".html"))
     n_pages = stage.files.pages()
     record_build(cache, out_dir, stage.files, {"inputs": inputs.key, "diagnostics": reporter.diagnostics,
@@ -259,8 +260,8 @@ def _signature(doc: Document | None):
 
 
 def render_units(config: Config, edition: Edition, units: list[Unit], staging: Path, workers: int | None,
-                 accessed) -> dict[str, list[str]]:
-    """Render *units* into *staging* on the pool; return the files each wrote."""
+                 accessed) -> dict[str, str]:
+    """Render *units* into *staging* on the pool; return the files each wrote (newline-separated)."""
     nav = Edition(edition.title, [_neighbour(doc) for doc in edition.documents if doc.volume is None],
                   edition.entities, [Index(i.kind, []) for i in edition.indexes], edition.pages,
                   volumes=[Volume(v.id, v.title, v.path) for v in edition.volumes])  # as the DTS root counts them
@@ -274,7 +275,7 @@ def _setup_renderer(config: Config, nav: Edition, staging: Path, accessed) -> No
                    reporter=Reporter(root=config.root), site=SiteWriter(config, nav, staging), last=(None, None))
 
 
-def _render_one(unit: Unit) -> list[str]:
+def _render_one(unit: Unit) -> str:
     """Write one document's files (in a worker); its page sees the edition's navigation, not its indexes."""
     config, nav = _WORKER["config"], _WORKER["nav"]
     key, result = _WORKER.get("last", (None, None))  # a volume is read once for all its documents
@@ -291,7 +292,7 @@ def _render_one(unit: Unit) -> list[str]:
     else:
         doc.citation = cite_document(doc, config, _WORKER["accessed"])
         write_document(site, doc, unit.previous, unit.next)
-    return site.written
+    return "\n".join(site.written)
 
 
 def write_document(site: SiteWriter, doc: Document, previous: Document | None, following: Document | None) -> None:

@@ -148,3 +148,46 @@ class Bundle:
         for shard in sorted(self._dirty):
             self.cache.put("bundle", f"{self.kind}-{shard}", self._shards[shard])
         self._dirty.clear()
+
+
+class Shelf:
+    """Entries of one kind kept in 256 files by the first two digits of their key, each read when first needed.
+
+    For many entries of which a build needs a few: one changed document reads and writes two files of
+    a few hundred kilobytes, not all of them.  Keys are hex digests.  *empty* starts from nothing:
+    every file is written on :meth:`save`, so entries of an earlier use are dropped.
+    """
+
+    SHARDS = [f"{n:02x}" for n in range(256)]
+    _NAMES = frozenset(SHARDS)
+
+    def __init__(self, cache: Cache, kind: str, empty: bool = False):
+        self.cache, self.kind, self.empty = cache, kind, empty
+        self._shards: dict[str, dict] = {shard: {} for shard in self.SHARDS} if empty else {}
+        self._dirty: set[str] = set(self.SHARDS) if empty else set()
+
+    def _shard(self, key: str) -> dict:
+        name = self._name(key)
+        if name not in self._shards:
+            found = self.cache.get("bundle", f"{self.kind}-{name}")
+            self._shards[name] = found if isinstance(found, dict) else {}
+        return self._shards[name]
+
+    def get(self, key: str):
+        return self._shard(key).get(key)
+
+    def put(self, key: str, value) -> None:
+        self._shard(key)[key] = value
+        self._dirty.add(self._name(key))
+
+    def delete(self, key: str) -> None:
+        if self._shard(key).pop(key, None) is not None:
+            self._dirty.add(self._name(key))
+
+    def _name(self, key: str) -> str:
+        return key[:2] if key[:2] in self._NAMES else "00"
+
+    def save(self) -> None:
+        for name in sorted(self._dirty):
+            self.cache.put("bundle", f"{self.kind}-{name}", self._shards[name])
+        self._dirty.clear()

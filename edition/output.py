@@ -14,8 +14,9 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from .cache import Cache, digest
+from .cache import Cache, Shelf, digest
 from .errors import UsageError
+from .manifest import Files, shelf_for
 
 MARKER = ".edition-build"  # marks a directory as ours, so a rebuild may replace it
 
@@ -69,52 +70,15 @@ def previous_files(cache: Cache, out_dir: Path, last: dict | None) -> Files | No
     if last is None:
         return None
     files = cache.get("meta", _record_key("files", out_dir))
-    return files if isinstance(files, Files) and files.build == last["build"] else None
+    if not isinstance(files, Files) or files.build != last["build"]:
+        return None
+    files.shelf = site_shelf(cache, out_dir, empty=False)
+    return files
 
 
-class Files:
-    """The files of a built site: per render unit (a document), and the edition-wide ones.
-
-    A unit's files are kept as one newline-separated string and its folders as a tuple, so that ten
-    thousand documents' two million files cost ten thousand objects, not two million.
-    """
-
-    def __init__(self, build: str, units: dict[str, tuple[str, tuple[str, ...], int]], site: list[str]):
-        self.build, self.units, self.site = build, units, site
-
-    def urls(self) -> set[str]:
-        return {url for joined, *_ in self.units.values() for url in joined.split("\n") if url} | set(self.site)
-
-    def folders(self) -> set[str]:
-        return {folder for _, folders, _ in self.units.values() for folder in folders} | folders_of(self.site)
-
-    def pages(self) -> int:
-        """How many HTML pages the site has."""
-        return sum(n for *_, n in self.units.values()) + sum(1 for url in self.site if url.endswith(".html"))
-
-    def stale(self, new: "Files") -> set[str]:
-        """Files of this site that *new* does not have (units both share are the same files)."""
-        gone = [joined for key, (joined, *_) in self.units.items() if key not in new.units]
-        old = {url for joined in gone for url in joined.split("\n") if url} | set(self.site)
-        if not old:
-            return set()
-        fresh = {url for key, (joined, *_) in new.units.items() if key not in self.units
-                 for url in joined.split("\n") if url} | set(new.site)
-        candidates = old - fresh
-        where = folders_of(candidates)  # a kept unit can hold one of them only in a folder they share
-        kept = {url for key, (joined, folders, _) in new.units.items()
-                if key in self.units and where.intersection(folders)
-                for url in joined.split("\n") if url}
-        return candidates - kept
-
-
-def unit_files(urls: list[str]) -> tuple[str, tuple[str, ...], int]:
-    """One unit's files as :class:`Files` keeps them: joined, their folders, how many are pages."""
-    return "\n".join(urls), tuple(sorted(folders_of(urls))), sum(1 for url in urls if url.endswith(".html"))
-
-
-def folders_of(urls) -> set[str]:
-    return {posixpath.dirname(url) for url in urls}
+def site_shelf(cache: Cache, out_dir: Path, empty: bool) -> Shelf:
+    """Where the names in the units' own folders of the site in *out_dir* are kept (see :mod:`edition.manifest`)."""
+    return shelf_for(cache, _record_key("files", Path(out_dir).resolve()), empty)
 
 
 def _folder_stamps(out_dir: Path, folders: set[str]) -> dict[str, int]:
@@ -135,6 +99,9 @@ def _folder_stamps(out_dir: Path, folders: set[str]) -> dict[str, int]:
 def record_build(cache: Cache, out_dir: Path, files: Files, summary: dict) -> None:
     """Remember what is in *out_dir* now, so that the next build can keep it."""
     out_dir = Path(out_dir).resolve()
+    for key in files.gone:
+        files.shelf.delete(key)
+    files.shelf.save()
     cache.put("meta", _record_key("files", out_dir), files)
     cache.put("meta", _record_key("last", out_dir), {**summary, "build": files.build, "marker": _stamp(out_dir),
                                                      "folders": _folder_stamps(out_dir, files.folders())})
@@ -153,7 +120,7 @@ def tidy_output(cache: Cache, out_dir: Path, last: dict) -> int:
     files = previous_files(cache, out_dir, last)
     if files is None:
         raise OSError("the record of the last build is incomplete")
-    known, folders = files.urls() | {MARKER}, set(last["folders"])
+    known, folders = files.urls_in(set(moved)) | {MARKER}, set(last["folders"])
     removed = 0
     for folder in moved:
         path = out_dir / folder
