@@ -35,51 +35,31 @@ Identifiers are plain strings, as the spec requires of path-style APIs.
 
 A document has about 5 n + 6 files for n paragraphs, and the ``;down=0`` files repeat its n units
 each, so writing is made cheap: compact JSON from the C encoder, each paragraph's unit serialised
-once per folder and spliced into every file that holds it, and files written with one ``open``,
-``write`` and ``close`` each.
+once per folder and spliced into every file that holds it (:mod:`edition.dts_navigation`), and files
+written with one ``open``, ``write`` and ``close`` each (:mod:`edition.dts_files`).  The TEI of the
+document endpoint is made in :mod:`edition.dts_tei`; this module writes the collections.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import posixpath
-import re
 import weakref
-from collections import OrderedDict
-from copy import deepcopy
 from pathlib import Path
-from urllib.parse import quote
 
-from lxml import etree
-
+from .dts_files import CONTEXT, DTS_VERSION, Output, json_file, quote_path, relative_link, response
+from .dts_navigation import CITATION_TREES, write_navigation
+from .dts_tei import DTS_NS, write_memo_text, write_volume_text  # noqa: F401  (DTS_NS: the tests read it here)
 from .errors import Diagnostic, ERROR, SourceError
-from .frus_anchors import citable_paragraphs, document_local_id, locked_paragraphs, number_paragraphs
-from .frus_volume import lay_out
 from .model import Document, Edition, Volume
-from .tei import TEI_NS, XML_ID, parse_bytes, parse_file, q
 
-DTS_VERSION = "1.0"
-CONTEXT = "https://dtsapi.org/context/v1.0.json"
-DTS_NS = "https://w3id.org/api/dts#"
 TEI_MEDIA_TYPE = "application/tei+xml"
 ROOT_ID = "edition"  # the root collection's id; no document or volume may use it
-CITE_TYPE = "paragraph"
-XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 NAVS = (None, "children", "parents")
-DOWNS = (-1, 1)  # both mean "to the bottom" in a one-level tree
 
 ENTRY = "dts/index.json"
 COLLECTION = "dts/collection{/id}{;nav}.json"
 NAVIGATION = "dts/navigation/{resource}{;down}{/ref}.json"
 DOCUMENT = "dts/document/{resource}{/ref}.xml"
-CITATION_TREES = [{"@type": "CitationTree",
-                   "citeStructure": [{"@type": "CiteStructure", "citeType": CITE_TYPE}]}]
-
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # the C encoder
-_RESPONSE = f'{{"@context":{_dumps(CONTEXT)},"dtsVersion":{_dumps(DTS_VERSION)},'  # how every JSON file starts
-_WRAPPER_START = f'<TEI xmlns="{TEI_NS}"><dts:wrapper xmlns:dts="{DTS_NS}">'.encode()
-_WRAPPER_END = b"</dts:wrapper></TEI>\n"
 
 
 # -- what build.py calls -----------------------------------------------------------------------------
@@ -130,17 +110,6 @@ def collection_path(id: str | None = None, nav: str | None = None) -> str:
     return "dts/collection" + (f"/{id}" if id else "") + (f";nav={nav}" if nav else "") + ".json"
 
 
-def navigation_path(resource: str, down: int | None = None, ref: str | None = None) -> str:
-    """``navigation_path("x", 0, "p3")`` → ``dts/navigation/x;down=0/p3.json``."""
-    return (f"dts/navigation/{resource}" + (f";down={down}" if down is not None else "")
-            + (f"/{ref}" if ref else "") + ".json")
-
-
-def document_path(resource: str, ref: str | None = None) -> str:
-    """``document_path("x", "p3")`` → ``dts/document/x/p3.xml``."""
-    return f"dts/document/{resource}" + (f"/{ref}" if ref else "") + ".xml"
-
-
 _APIS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -165,9 +134,9 @@ class _Api:
     # -- the files of the edition ------------------------------------------------------------------
 
     def write_edition(self) -> None:
-        out = _Output(self.site)
+        out = Output(self.site)
         here = "dts"
-        out.write(ENTRY, _json({
+        out.write(ENTRY, json_file({
             "@context": CONTEXT,
             "@id": self.link(ENTRY, here),
             "@type": "EntryPoint",
@@ -182,13 +151,13 @@ class _Api:
             here = posixpath.dirname(path)
             members = [self.resource(doc, here) for doc in own] + [self.volume(v, here) for v in volumes]
             for nav in NAVS:
-                out.write(collection_path(id, nav), _response({
+                out.write(collection_path(id, nav), response({
                     **self.root(here), "member": [] if nav == "parents" else members}))
         here = "dts/collection"
         for volume in volumes:
             children = [self.resource(doc, here) for doc in _published(volume)]
             for nav in NAVS:
-                out.write(collection_path(volume.id, nav), _response({
+                out.write(collection_path(volume.id, nav), response({
                     **self.volume(volume, here),
                     "member": [self.root(here)] if nav == "parents" else children}))
 
@@ -199,71 +168,21 @@ class _Api:
     # -- the files of one document -----------------------------------------------------------------
 
     def write_document(self, doc: Document) -> None:
-        out = _Output(self.site)
+        out = Output(self.site)
         self.write_resource(out, doc)
-        self.write_navigation(out, doc)
+        write_navigation(self, out, doc)
         if doc.volume is None:
-            self.write_memo_text(out, doc)
+            write_memo_text(out, doc)
         else:
-            self.write_volume_text(out, doc)
+            write_volume_text(out, doc)
 
-    def write_resource(self, out: _Output, doc: Document) -> None:
+    def write_resource(self, out: Output, doc: Document) -> None:
         here = "dts/collection"
         resource = self.resource(doc, here)
         parent = self.root(here) if doc.volume is None else self.volume(doc.volume, here)
         for nav in NAVS:
             out.write(collection_path(doc.id, nav),
-                      _response({**resource, **({"member": [parent]} if nav == "parents" else {})}))
-
-    def write_navigation(self, out: _Output, doc: Document) -> None:
-        """Every navigation file of *doc*; each paragraph's unit is serialised once per folder."""
-        top, below = "dts/navigation", f"dts/navigation/{doc.id}"  # ;down=N/REF folders are siblings of below
-        ids = [para.id for para in doc.paragraphs]
-
-        def units(here: str) -> list[str]:
-            page = self.link(doc.url, here)
-            return [_dumps(_unit(ident, f"{page}#{_quote(ident)}")) for ident in ids]
-
-        def write(path: str, resource: str, ref: str = "", members: str = "") -> None:
-            parts = [_RESPONSE, '"@id":', _dumps(self.own_link(path)), ',"@type":"Navigation","resource":',
-                     resource]
-            if ref:
-                parts += [',"ref":', ref]
-            if members:
-                parts += [',"member":', members]
-            parts.append("}\n")
-            out.write(path, "".join(parts).encode("utf-8"))
-
-        resource, members = _dumps(self.resource(doc, top, brief=True)), units(top)
-        every = "[" + ",".join(members) + "]"
-        for down in DOWNS:
-            write(navigation_path(doc.id, down), resource, members=every)
-        if not self.base_url:  # relative links change one folder down; absolute ones do not
-            resource, members = _dumps(self.resource(doc, below, brief=True)), units(below)
-            every = "[" + ",".join(members) + "]"
-        for ident, unit in zip(ids, members):
-            write(navigation_path(doc.id, ref=ident), resource, ref=unit)
-            write(navigation_path(doc.id, 0, ident), resource, ref=unit, members=every)
-            for down in DOWNS:
-                write(navigation_path(doc.id, down, ident), resource, ref=unit, members=f"[{unit}]")
-
-    def write_memo_text(self, out: _Output, doc: Document) -> None:
-        """The TEI source as it is, and each paragraph wrapped."""
-        source = Path(doc.source_path).read_bytes()
-        out.write(document_path(doc.id), source)
-        wanted = {para.id for para in doc.paragraphs}
-        found = {p.get(XML_ID): p for p in parse_bytes(source, doc.source_path).getroot().iter(q("p"))
-                 if p.get(XML_ID) in wanted}
-        for para in doc.paragraphs:
-            out.write(document_path(doc.id, para.id), tei_fragment(found[para.id]))
-
-    def write_volume_text(self, out: _Output, doc: Document) -> None:
-        """The document's ``<div>`` wrapped, as is a volume's part, and each paragraph wrapped."""
-        div = volume_document(doc)
-        out.write(document_path(doc.id), tei_fragment(div))
-        found = {p.get(XML_ID): p for p in citable_paragraphs(div)}
-        for para in doc.paragraphs:
-            out.write(document_path(doc.id, para.id), tei_fragment(found[para.id]))
+                      response({**resource, **({"member": [parent]} if nav == "parents" else {})}))
 
     # -- the objects -----------------------------------------------------------------------------
 
@@ -336,125 +255,13 @@ class _Api:
     def link(self, target: str, here: str) -> str:
         """Site path *target* (it may end in a template or a #fragment) as a URL seen from folder *here*."""
         if self.base_url:
-            return f"{self.base_url}/{_quote(target)}"
-        tail = _TAIL.search(target)
-        cut = tail.start() if tail else len(target)
-        folder, name = posixpath.split(target[:cut])
-        if folder != here:
-            name = f"{posixpath.relpath(folder or '.', here or '.')}/{name}"
-        return _quote(name + target[cut:])
+            return f"{self.base_url}/{quote_path(target)}"
+        return relative_link(target, here)
 
     def own_link(self, path: str) -> str:
         """The URL of file *path* in that file: ``link(path, dirname(path))``, which every response needs."""
-        return f"{self.base_url}/{_quote(path)}" if self.base_url else _quote(path.rpartition("/")[2])
-
-
-def _unit(ident: str, href: str) -> dict:
-    return {"identifier": ident, "@type": "CitableUnit", "level": 1, "parent": None, "citeType": CITE_TYPE,
-            "@id": href}
-
-
-def _response(obj: dict) -> bytes:
-    """*obj* as a top-level response: ``@context`` and ``dtsVersion`` first."""
-    return _json({"@context": CONTEXT, "dtsVersion": DTS_VERSION, **obj})
-
-
-def _json(obj: dict) -> bytes:
-    return (_dumps(obj) + "\n").encode("utf-8")
+        return f"{self.base_url}/{quote_path(path)}" if self.base_url else quote_path(path.rpartition("/")[2])
 
 
 def _published(volume: Volume) -> list[Document]:
     return [doc for doc in volume.documents if not doc.withdrawn]
-
-
-_TAIL = re.compile(r"[{#]")  # where a link's template or fragment starts
-_PLAIN = re.compile(r"[A-Za-z0-9_.~/;=#{},-]*")
-
-
-def _quote(url: str) -> str:
-    """Percent-encode what a path may not hold raw (non-ASCII ids); keep template and path syntax."""
-    return url if _PLAIN.fullmatch(url) else quote(url, safe="/;=#{},")
-
-
-# -- TEI -------------------------------------------------------------------------------------------
-
-def tei_fragment(el: etree._Element) -> bytes:
-    """``<p xml:id="p3">…</p>`` → ``<TEI><dts:wrapper><p xml:id="p3">…</p></dts:wrapper></TEI>``."""
-    if el.nsmap == {None: TEI_NS}:  # the common case: serialise in place, drop the declaration TEI makes
-        data = etree.tostring(el, encoding="UTF-8", with_tail=False)
-        name = etree.QName(el).localname.encode()
-        declared = b"<" + name + f' xmlns="{TEI_NS}"'.encode()
-        if data.startswith(declared):
-            return XML_DECLARATION + _WRAPPER_START + b"<" + name + data[len(declared):] + _WRAPPER_END
-    tei = etree.Element(q("TEI"), nsmap={None: TEI_NS})  # other namespaces: let lxml declare what is used
-    wrapper = etree.SubElement(tei, f"{{{DTS_NS}}}wrapper", nsmap={"dts": DTS_NS})
-    copy = deepcopy(el)
-    copy.tail = None
-    wrapper.append(copy)
-    return XML_DECLARATION + etree.tostring(tei, encoding="UTF-8") + b"\n"
-
-
-def volume_document(doc: Document) -> etree._Element:
-    """The ``div[@type='document']`` of *doc* in its FRUS volume, its paragraphs with the reader's ids."""
-    source = Path(doc.source_path)
-    stat = source.stat()
-    key = (str(source), doc.volume.id, stat.st_mtime_ns, stat.st_size)
-    texts = _VOLUMES.get(key)
-    if texts is None:
-        texts = _VOLUMES[key] = _volume_documents(source, doc.volume.id)
-        while len(_VOLUMES) > 1 and sum(map(_size, _VOLUMES.values())) > _VOLUMES_BYTES:
-            _VOLUMES.popitem(last=False)
-    _VOLUMES.move_to_end(key)
-    return parse_bytes(texts[doc.id], source).getroot()
-
-
-# Each volume read is kept as its documents' TEI, by document id: about the volume's size, parsed once per
-# process however the build orders the documents of several volumes; the least recently used go first.
-_VOLUMES: OrderedDict[tuple, dict[str, bytes]] = OrderedDict()
-_VOLUMES_BYTES = 256 << 20
-
-
-def _size(texts: dict[str, bytes]) -> int:
-    return sum(map(len, texts.values()))
-
-
-def _volume_documents(source: Path, volume_id: str) -> dict[str, bytes]:
-    # as edition.frus.read_volume names the documents and numbers their paragraphs (the anchor lock's ids)
-    locked = locked_paragraphs(source, volume_id)
-    documents = {}
-    for n, div in enumerate(lay_out(parse_file(source).getroot()).documents):
-        local = document_local_id(div, n)
-        doc_id = f"{volume_id}-{local}"
-        number_paragraphs(div, local, locked.get(doc_id, []))
-        documents[doc_id] = etree.tostring(div, encoding="UTF-8", with_tail=False)  # with its namespaces
-    return documents
-
-
-# -- writing ---------------------------------------------------------------------------------------
-
-_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
-
-
-class _Output:
-    """Write files as ``SiteWriter.write`` does (into its staging folder, recorded in ``written``), cheaply.
-
-    One ``open``, ``write`` and ``close`` per file, each folder made once: a document has ~250 files.
-    """
-
-    def __init__(self, site):
-        self.site, self.root = site, os.fspath(site.staging)
-        self.folders: set[str] = set()
-
-    def write(self, url: str, data: bytes) -> None:
-        folder = url.rpartition("/")[0]
-        if folder not in self.folders:
-            os.makedirs(f"{self.root}/{folder}", exist_ok=True)
-            self.folders.add(folder)
-        fd = os.open(f"{self.root}/{url}", _FLAGS, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
-        self.site.written.append(url)

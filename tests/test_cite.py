@@ -163,25 +163,25 @@ def templated_citation(doc, config) -> tuple:
 
 @pytest.mark.parametrize("twins", TWINS.values(), ids=TWINS.keys())
 def test_templates_give_what_citeproc_gives(sample_doc, twins, monkeypatch):
-    from edition import cite
+    from edition import cite_templates
 
     config, doc = sample_doc
-    monkeypatch.setattr(cite, "_TEMPLATES", {})
+    monkeypatch.setattr(cite_templates, "_TEMPLATES", {})
     first, second = (dataclasses.replace(doc, id=f"{doc.id}-{n}", **change) for n, change in enumerate(twins))
     assert templated_citation(first, config) == citeproc_citation(first, config)
     expected = citeproc_citation(second, config)
-    monkeypatch.setattr(cite, "_render", lambda *args: pytest.fail(f"rendered {args[1:]}, not filled in"))
+    monkeypatch.setattr(cite_templates, "render", lambda *args: pytest.fail(f"rendered {args[1:]}, not filled in"))
     assert templated_citation(second, config) == expected
 
 
 @pytest.mark.skipif(not FRUS_VOLUME.is_file(), reason="the FRUS volumes are not beside the checkout")
 def test_templates_give_what_citeproc_gives_for_a_frus_volume(sample_doc, monkeypatch):
-    from edition import cite
+    from edition import cite_templates
     from edition.errors import Reporter
     from edition.readers import read_source
 
     config, _ = sample_doc
-    monkeypatch.setattr(cite, "_TEMPLATES", {})
+    monkeypatch.setattr(cite_templates, "_TEMPLATES", {})
     documents = read_source(FRUS_VOLUME, {}, Reporter(root=config.root).display(FRUS_VOLUME)).documents
     assert documents[0].volume is not None
     for doc in documents[:: len(documents) // 12]:
