@@ -31,7 +31,8 @@ from .frus_site import write_volume
 from .dts import _check_ids as check_dts_ids, write_document_api, write_edition_api
 from .errors import Reporter
 from .index import build_indexes, document_locators
-from .model import Document, Edition, Index, Volume
+from .index_store import IndexStore
+from .model import Document, Edition, Index, IndexEntry, Volume
 from .inputs import BuildResult, Inputs, gate, input_hashes, unchanged
 from .manifest import Files
 from .output import last_build, previous_files, record_build, site_shelf, staged_update
@@ -59,7 +60,7 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False,
         reporter = _validated(config, strict, workers, cache)
     entities = load_authorities(config.authority_dir, reporter)
     with _timed(timings, "read"):
-        sources = read_sources(config, entities, reporter, workers, cache, inputs)
+        sources, lines = read_sources(config, entities, reporter, workers, cache, inputs)
     for source in sources:
         entities.update(source.result.entities)
     documents = sorted((doc for s in sources for doc in s.result.documents), key=lambda d: (d.date, d.id))
@@ -67,7 +68,10 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False,
     published = [doc for doc in documents if not doc.withdrawn]
     pages, found = read_pages(config.pages_dir, reporter.display)
     reporter.extend(found)
-    edition = Edition(config.title, published, entities, build_indexes(published, entities), pages,
+    store = IndexStore(cache, out_dir, previous.build if previous else None)
+    with _timed(timings, "index"):
+        store.update([(s.key, s.result.documents) for s in sources], _lines(cache, sources, lines, entities, reporter))
+    edition = Edition(config.title, published, entities, build_indexes(entities, store.found()), pages,
                       withdrawn=[doc for doc in documents if doc.withdrawn], volumes=volumes_of(published))
     gate(reporter, strict, "the build")
     check_dts_ids(edition, Path(config.root))
@@ -79,10 +83,14 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False,
         todo = [unit for key, unit in units.items() if key not in keep]
         written = render_units(config, edition, todo, stage.staging, workers, accessed)
         site = SiteWriter(config, edition, stage.staging)
+        entry_units = plan_entry_pages(edition, store, inputs)
+        keep |= {key for key in entry_units if previous and key in previous.units}
+        written |= write_entry_pages(site, edition, store, {k: e for k, e in entry_units.items() if k not in keep})
         write_edition_pages(config, edition, site, timings, _search_records(edition, sources, cache, reporter))
         stage.files = Files.record(inputs.key, shelf, previous, keep, written, site.written)
     rendered = sorted(url for url in [*site.written, *(u for joined in written.values() for u in joined.split("\n"))]
                       if url.endswith(".html"))
+    store.save(inputs.key)
     n_pages = stage.files.pages()
     record_build(cache, out_dir, stage.files, {"inputs": inputs.key, "diagnostics": reporter.diagnostics,
                                                "documents": len(documents), "pages": n_pages, "units": len(units)})
@@ -129,8 +137,11 @@ class Source:
 
 
 def read_sources(config: Config, entities: dict, reporter: Reporter, workers: int | None, cache: Cache,
-                 inputs: Inputs) -> list[Source]:
-    """Read every memo (cached by its hash and the authorities'); keep only what the edition pages need."""
+                 inputs: Inputs) -> tuple[list[Source], dict[str, dict[int, str]]]:
+    """Read every memo (cached by its hash and the authorities'); keep only what the edition pages need.
+
+    Also return the index lines (:func:`edition.index.document_locators`) of the sources read now,
+    by source key and document position."""
     paths = config.memo_files()
     keys = [digest(FINGERPRINT, str(config.root), str(p), inputs.sources[p], inputs.authority, inputs.lock)
             for p in paths]  # FRUS paragraphs take their ids from the anchor lock
@@ -139,14 +150,15 @@ def read_sources(config: Config, entities: dict, reporter: Reporter, workers: in
     todo = [i for i, summary in enumerate(found) if summary is None]
     fresh = parallel.run(_read_one, [(paths[i], keys[i]) for i in todo], workers, _setup_reader,
                          (config.root, entities))
-    for i, summary in zip(todo, fresh):
+    lines = {}
+    for i, (summary, lines[keys[i]]) in zip(todo, fresh):
         found[i] = summary
         summaries.put(keys[i], summary)
     summaries.save()
     sources = [Source(path, key, result) for path, key, result in zip(paths, keys, found)]
     for source in sources:
         reporter.extend(source.result.diagnostics)
-    return sources
+    return sources, lines
 
 
 _WORKER: dict = {}
@@ -156,8 +168,8 @@ def _setup_reader(root: Path, entities: dict) -> None:
     _WORKER.update(cache=Cache(root), reporter=Reporter(root=root), entities=entities)
 
 
-def _read_one(task: tuple[Path, str]) -> SourceResult:
-    """Read one source (in a worker); cache the full result and return its summary."""
+def _read_one(task: tuple[Path, str]) -> tuple[SourceResult, dict[int, str]]:
+    """Read one source (in a worker); cache the full result and return its summary and index lines."""
     path, key = task
     cache = _WORKER["cache"]
     result = read_source(path, dict(_WORKER["entities"]), _WORKER["reporter"].display(path))
@@ -165,7 +177,27 @@ def _read_one(task: tuple[Path, str]) -> SourceResult:
     summary = SourceResult(result.path, [summarize(doc) for doc in result.documents], result.entities,
                            result.diagnostics, *[getattr(result, f) for f in _EXTRA_FIELDS])
     cache.put("read", key, result)
-    return summary
+    lines = index_lines(result)
+    cache.put("lines", key, lines)
+    return summary, lines
+
+
+def index_lines(result: SourceResult) -> dict[int, str]:
+    """The index lines of each published document of *result*, by its position."""
+    return {n: document_locators(doc) for n, doc in enumerate(result.documents) if not doc.withdrawn}
+
+
+def _lines(cache: Cache, sources: list[Source], fresh: dict, entities: dict, reporter: Reporter):
+    """The index lines of a source by its key: read now, cached, or from its text."""
+    paths = {source.key: source.path for source in sources}
+
+    def lines(key: str) -> dict[int, str]:
+        found = fresh.get(key) or cache.get("lines", key)
+        if found is None:
+            result = cache.get("read", key) or read_source(paths[key], dict(entities), reporter.display(paths[key]))
+            found = index_lines(result)
+        return found
+    return lines
 
 
 def _records(result: SourceResult, entities: dict) -> dict[str, list[Record] | None]:
@@ -181,16 +213,16 @@ _EXTRA_FIELDS = [f for f in SourceResult.__dataclass_fields__ if f not in ("path
 
 
 def summarize(doc: Document) -> Document:
-    """*doc* without its text, notes and mentions: what indexes, lists and the anchor lock need.
+    """*doc* without its text, notes and mentions: what lists and the anchor lock need.
 
     An edition holds the summaries of all its documents at once, so they are kept small: the
-    anchors as strings, the index locators as one packed string of HTML.
+    anchors as strings; the index lines are cached apart (see :class:`edition.index_store.IndexStore`).
     """
-    anchors, locators = tuple(document_anchors(doc)), document_locators(doc)
+    anchors = tuple(document_anchors(doc))
     doc = copy.copy(doc)
     doc.front = doc.body = Markup("")
     doc.paragraphs, doc.notes, doc.pages, doc.mentions = [], [], [], []
-    doc.anchors, doc.locators = anchors, locators
+    doc.anchors = anchors
     return doc
 
 
@@ -211,6 +243,28 @@ def _search_records(edition: Edition, sources: list[Source], cache: Cache, repor
                 last = (*last[:2], {d.id: d for d in full.documents})
             records = document_records(last[2][doc.id], edition.entities)
         yield from records
+
+
+# -- index entries ---------------------------------------------------------------------------------
+
+def plan_entry_pages(edition: Edition, store: IndexStore, inputs: Inputs) -> dict[str, tuple[Index, IndexEntry]]:
+    """The page of every index entry mentioned in the documents, keyed by everything it shows."""
+    shared = digest(inputs.render, inputs.authority, _navigation(edition))
+    return {digest(shared, entry.entity.ref, store.entries[entry.entity.ref].key): (index, entry)
+            for index in edition.indexes for entry in index.entries if entry.documents}
+
+
+def write_entry_pages(site: SiteWriter, edition: Edition, store: IndexStore,
+                      entries: dict[str, tuple[Index, IndexEntry]]) -> dict[str, str]:
+    """Write the pages of *entries*; return the file each wrote, by key."""
+    written, site.written = site.written, []
+    try:
+        for key, (index, entry) in entries.items():
+            site.page(entry.url, "entity-entry.html", index=index, entry=entry,
+                      lines=Markup("\n".join(store.lines(entry.entity.ref))))  # made of escaped parts
+        return dict(zip(entries, site.written))
+    finally:
+        site.written = written
 
 
 # -- rendering -------------------------------------------------------------------------------------

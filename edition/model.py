@@ -151,10 +151,8 @@ class Document:
     container: str = ""  # the publication the document is part of, e.g. a FRUS volume's title
     volume: object = field(default=None, repr=False, compare=False)  # its Volume, if it belongs to one
     number: str = ""  # the document's number in its volume
-    # kept when the text is dropped (a summary, see edition.build.summarize): the citable anchors,
-    # and per entity mentioned how many locators and their HTML on an index page (edition.index)
+    # kept when the text is dropped (a summary, see edition.build.summarize): the citable anchors
     anchors: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    locators: str = field(default="", repr=False, compare=False)
 
     @property
     def url(self) -> str:
@@ -163,10 +161,10 @@ class Document:
 
 @dataclass
 class IndexEntry:
-    """One entry of an index: its entity and, per document that mentions it, the locators as HTML."""
+    """One entry of an index: its entity, and in how many documents and paragraphs it is mentioned."""
 
     entity: Entity
-    parts: list[str] = field(default_factory=list)  # HTML, one per document, in the documents' order
+    documents: int = 0
     count: int = 0  # how many locators
 
     @property
@@ -174,8 +172,9 @@ class IndexEntry:
         return self.entity.id
 
     @property
-    def html(self) -> Markup:
-        return Markup("; ".join(self.parts))  # made of escaped parts (edition.index.document_locators)
+    def url(self) -> str:
+        """Its page, listing the documents and paragraphs that mention it."""
+        return f"indexes/{self.entity.kind}s/{self.entity.id}.html"
 
 
 @dataclass

@@ -322,9 +322,12 @@ def test_person_and_term_lists_become_index_entries_with_paragraph_locators(mini
     entry = "//dt[@id='frus2000v01-p_DJ1']"
     assert persons.xpath(f"string({entry})").startswith("Doe, Jane")
     assert "Ambassador" in persons.xpath(f"string({entry}/following-sibling::dd[1])")
-    locators = persons.xpath(f"{entry}/following-sibling::dd[1]//p[@class='locators']/a/@href")
+    assert persons.xpath(f"{entry}/span/a/@href") == ["../indexes/persons/frus2000v01-p_DJ1.html"]
+    page = parse_html(tmp_path / "out" / "indexes" / "persons" / "frus2000v01-p_DJ1.html")
     # the signature is outside the numbered paragraphs: its locator is the document's top
-    assert locators == ["../documents/frus2000v01/d1.html#d1p1", "../documents/frus2000v01/d1.html#heading"]
+    assert page.xpath("//ol[@class='locators']/li/a/@href") == [
+        "../../documents/frus2000v01/d1.html", "../../documents/frus2000v01/d1.html#d1p1",
+        "../../documents/frus2000v01/d1.html#heading"]
     terms = parse_html(tmp_path / "out" / "indexes" / "terms.html")
     assert "Anti-Ballistic Missile" in terms.xpath("string(//dt[@id='frus2000v01-t_ABM1']/following-sibling::dd[1])")
     assert broken_links(tmp_path / "out") == []

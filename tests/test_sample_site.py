@@ -22,12 +22,18 @@ def tei():
     return parse_file(SAMPLE_TEI).getroot()
 
 
-def test_site_has_the_expected_pages(sample_site):
+def test_site_has_the_expected_pages(sample_site, page):
     pages = sorted(p.relative_to(sample_site).as_posix() for p in sample_site.rglob("*.html"))
+    # a page per entity the indexes list as mentioned; each mention in the text has one
+    entries = {href.removeprefix("../") for kind in ("persons", "places", "orgs", "terms", "works")
+               for href in parse_html(sample_site / "indexes" / f"{kind}.html").xpath("//dt/span/a/@href")}
+    mentioned = {href.removeprefix("../").replace("s.html#", "s/") + ".html"
+                 for href in page.xpath("//a[contains(@class, 'mention')]/@href")}
+    assert len(mentioned) > 50 and mentioned <= entries
     assert pages == sorted([
         "index.html", "method.html", DOC, "indexes/index.html", "indexes/persons.html",
         "indexes/places.html", "indexes/orgs.html", "indexes/terms.html", "indexes/works.html",
-        "changelog.html", "participants.html", "search.html"])
+        "changelog.html", "participants.html", "search.html", *entries])
 
 
 def test_49_paragraph_anchors_equal_the_tei_ids(page, tei):
@@ -118,25 +124,37 @@ def test_every_mention_links_to_its_index_entry(page, tei, sample_site):
 def test_index_locators_land_on_paragraphs(sample_site, page):
     paragraph_ids = set(page.xpath("//p[contains(@class, 'para')]/@id")) | {"heading", "doc-title"}
     located = 0
-    for kind in ("persons", "places", "orgs", "terms", "works"):
-        index = parse_html(sample_site / "indexes" / f"{kind}.html")
-        for href in index.xpath("//p[@class='locators']/a/@href"):
+    for entry in sample_site.glob("indexes/*/*.html"):
+        for href in parse_html(entry).xpath("//ol[@class='locators']/li/a[position() > 1]/@href"):
             path, _, anchor = href.partition("#")
-            assert path == f"../{DOC}"
+            assert path == f"../../{DOC}"
             assert anchor in paragraph_ids
             located += 1
     assert located > 100
 
 
-def test_index_entries_show_name_description_and_locators(sample_site):
+def test_index_entries_show_name_description_and_link_to_their_page(sample_site):
     index = parse_html(sample_site / "indexes" / "persons.html")
     [entry] = index.xpath("//dt[@id='gorbachev']")
     assert entry.xpath("string(span[@class='entry-name'])") == "Gorbachev, Mikhail"
     dd = entry.getnext()
     assert dd.xpath("string(p[@class='description'])")
     assert "https://www.wikidata.org/wiki/Q30487" in dd.xpath(".//a/@href")
-    assert len(dd.xpath("p[@class='locators']/a")) > 30  # he speaks in most paragraphs
-    assert dd.xpath("p[@class='locators']/a")[0].text_content().startswith("31 May 1988, ")
+    assert entry.xpath("span/a/@href") == dd.xpath("p[@class='mentioned']/a/@href") == ["../indexes/persons/gorbachev.html"]
+
+
+def test_an_entry_page_lists_each_paragraph_that_mentions_the_entity(sample_site, page):
+    entry = parse_html(sample_site / "indexes" / "persons" / "gorbachev.html")
+    assert entry.xpath("string(//h1/span[@class='entry-name'])") == "Gorbachev, Mikhail"
+    assert entry.xpath("//p[@class='breadcrumb']/a/@href") == ["../../indexes/persons.html#gorbachev"]
+    [line] = entry.xpath("//ol[@class='locators']/li")  # one document
+    assert line.xpath("a")[0].text == "31 May 1988" and line.xpath("a/@href")[0] == f"../../{DOC}"
+    locators = line.xpath("a[position() > 1]/@href")
+    mentioned = {a.getparent().get("id") for a in page.xpath("//p[contains(@class, 'para')]//a[@data-ref='person:gorbachev']")}
+    assert len(locators) > 30  # he speaks in most paragraphs
+    # and the heading and metadata, where he is a participant
+    assert {href.rpartition("#")[2] for href in locators} == mentioned | {"heading", "doc-title"}
+    assert all(href.startswith(f"../../{DOC}#") for href in locators)
 
 
 def test_every_internal_link_resolves(sample_site):
