@@ -70,7 +70,8 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False,
     reporter.extend(found)
     store = IndexStore(cache, out_dir, previous.build if previous else None)
     with _timed(timings, "index"):
-        store.update([(s.key, s.result.documents) for s in sources], _lines(cache, sources, lines, entities, reporter))
+        store.update([(s.key, str(s.path), s.result.documents) for s in sources],
+                     _lines(cache, sources, lines, entities, reporter))
     edition = Edition(config.title, published, entities, build_indexes(entities, store.found()), pages,
                       withdrawn=[doc for doc in documents if doc.withdrawn], volumes=volumes_of(published))
     gate(reporter, strict, "the build")
@@ -84,10 +85,11 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False,
         written = render_units(config, edition, todo, stage.staging, workers, accessed)
         site = SiteWriter(config, edition, stage.staging)
         entry_units = plan_entry_pages(edition, store, inputs)
-        keep |= {key for key in entry_units if previous and key in previous.units}
-        written |= write_entry_pages(site, edition, store, {k: e for k, e in entry_units.items() if k not in keep})
+        kept_entries = {key for key in entry_units if previous and key in previous.units}
+        written |= write_entry_pages(site, edition, store,
+                                     {k: e for k, e in entry_units.items() if k not in kept_entries})
         write_edition_pages(config, edition, site, timings, _search_records(edition, sources, cache, reporter))
-        stage.files = Files.record(inputs.key, shelf, previous, keep, written, site.written)
+        stage.files = Files.record(inputs.key, shelf, previous, keep | kept_entries, written, site.written)
     rendered = sorted(url for url in [*site.written, *(u for joined in written.values() for u in joined.split("\n"))]
                       if url.endswith(".html"))
     store.save(inputs.key)

@@ -20,7 +20,7 @@ from pathlib import Path
 from .cache import Cache, digest
 from .index import unpack_locators
 
-Where = tuple[str, int]  # (source key, the document's position in the source)
+Where = tuple[str, int]  # (the source's path, the document's position in it)
 Part = tuple[tuple[str, str], int, str]  # (the document's sort key, how many locators, its line)
 _SEP = "\x1f"
 
@@ -41,23 +41,25 @@ class IndexStore:
         record = cache.get("meta", self.name) if previous_build else None
         if not (isinstance(record, dict) and record.get("build") == previous_build):
             record = {"sources": {}, "entries": {}}
-        self.sources: dict[str, str] = record["sources"]  # source key → the entities it mentions
+        self.sources: dict[str, tuple[str, str]] = record["sources"]  # source key → its path, the entities it mentions
         self.entries: dict[str, EntryState] = record["entries"]
         self.changed: dict[str, dict[Where, Part]] = {}  # entity → its lines, for those this build changed
         self._replaced: list[str] = []
 
-    def update(self, sources: list[tuple[str, list]], lines: Callable[[str], dict[int, str]]) -> set[str]:
-        """Bring the entries up to *sources* (key and document summaries of each); return the entities
-        whose lines changed.  *lines* gives a source's packed lines by the position of each published
-        document."""
-        gone = self.sources.keys() - {key for key, _ in sources}
+    def update(self, sources: list[tuple[str, str, list]], lines: Callable[[str], dict[int, str]]) -> set[str]:
+        """Bring the entries up to *sources* (key, path and document summaries of each); return the
+        entities whose lines changed.  *lines* gives a source's packed lines by the position of each
+        published document."""
+        gone_keys = self.sources.keys() - {key for key, _, _ in sources}
         added: dict[str, dict[Where, Part]] = {}
-        for key, docs in sources:
+        for key, path, docs in sources:
             if key not in self.sources:
-                self.sources[key] = _SEP.join(sorted(_collect(key, docs, lines(key), added)))
-        touched = set(added)
-        for key in gone:
-            touched.update(ref for ref in self.sources.pop(key).split(_SEP) if ref)
+                self.sources[key] = (path, _SEP.join(sorted(_collect(path, docs, lines(key), added))))
+        touched, gone = set(added), set()
+        for key in gone_keys:
+            path, refs = self.sources.pop(key)
+            touched.update(ref for ref in refs.split(_SEP) if ref)
+            gone.add(path)
         for ref in touched:
             self._update(ref, gone, added.get(ref, {}), sources, lines)
         return set(self.changed)
@@ -65,7 +67,7 @@ class IndexStore:
     def _update(self, ref: str, gone: set[str], added: dict[Where, Part], sources, lines) -> None:
         state = self.entries.get(ref)
         parts = self._load(ref, state, sources, lines) if state else {}
-        parts = {where: part for where, part in parts.items() if where[0] not in gone}
+        parts = {where: part for where, part in parts.items() if where[0] not in gone}  # changed or removed
         parts.update(added)
         if not parts:
             self.entries.pop(ref, None)
@@ -83,9 +85,9 @@ class IndexStore:
         if isinstance(found, dict):
             return found
         gathered: dict[str, dict[Where, Part]] = {}  # lost: from every source that mentions it
-        for key, docs in sources:
-            if ref in self.sources.get(key, "").split(_SEP):
-                _collect(key, docs, lines(key), gathered)
+        for key, path, docs in sources:
+            if ref in self.sources.get(key, ("", ""))[1].split(_SEP):
+                _collect(path, docs, lines(key), gathered)
         return gathered.get(ref, {})
 
     def lines(self, ref: str) -> list[str]:
@@ -110,13 +112,13 @@ class IndexStore:
         self._replaced.clear()
 
 
-def _collect(key: str, docs: list, packed: dict[int, str], into: dict[str, dict[Where, Part]]) -> set[str]:
-    """Add the lines of source *key* to *into* (entity → lines); return the entities it mentions."""
+def _collect(path: str, docs: list, packed: dict[int, str], into: dict[str, dict[Where, Part]]) -> set[str]:
+    """Add the lines of the source at *path* to *into* (entity → lines); return the entities it mentions."""
     refs = set()
     for position, doc in enumerate(docs):
         if doc.withdrawn or position not in packed:
             continue
         for ref, count, html in unpack_locators(packed[position]):
-            into.setdefault(ref, {})[(key, position)] = ((doc.date, doc.id), count, html)
+            into.setdefault(ref, {})[(path, position)] = ((doc.date, doc.id), count, html)
             refs.add(ref)
     return refs

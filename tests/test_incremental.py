@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,47 @@ def test_changing_one_memo_renders_its_page_and_the_edition_pages(tmp_path):
     fresh = build(load_config(root), out_dir=tmp_path / "fresh", workers=1)
     assert fresh.reused == 0
     assert files(root / "output") == files(tmp_path / "fresh")
+
+
+def test_a_change_renders_only_the_index_entries_it_touches(tmp_path):
+    root = make_edition(tmp_path / "ed")
+    build(load_config(root), workers=1)
+    entries = {"indexes/orgs/state-department.html", "indexes/places/washington.html"}
+    assert entries <= {p.relative_to(root / "output").as_posix() for p in (root / "output").rglob("*.html")}
+    memo = root / "tei" / "memos" / "memo-copy-1.xml"
+    memo.write_text(memo.read_text(encoding="utf-8").replace("opened the meeting", "began the meeting"),
+                    encoding="utf-8")
+    result = build(load_config(root), workers=1)
+    assert not [url for url in result.rendered if url.startswith("indexes/orgs/")]  # its lines are the same
+    untagged = {}
+    for memo in sorted((root / "tei" / "memos").glob("*.xml")):
+        text = memo.read_text(encoding="utf-8")
+        untagged[memo] = re.sub(r'<orgName ref="org:state-department">([^<]*)</orgName>', r"\1", text)
+        assert untagged[memo] != text
+    memo.write_text(untagged[memo], encoding="utf-8")
+    result = build(load_config(root), workers=1)
+    assert [url for url in result.rendered if url.startswith("indexes/") and "/" in url[8:]] == [
+        "indexes/orgs/state-department.html"]  # one document fewer; the place's page is kept
+    assert files(root / "output") == files(_fresh(root, tmp_path))
+    for memo, text in untagged.items():
+        memo.write_text(text, encoding="utf-8")
+    build(load_config(root), workers=1)
+    assert not (root / "output" / "indexes" / "orgs" / "state-department.html").exists()
+    orgs = (root / "output" / "indexes" / "orgs.html").read_text(encoding="utf-8")
+    assert "Not mentioned in the documents" in orgs and "orgs/state-department.html" not in orgs
+    assert files(root / "output") == files(_fresh(root, tmp_path / "again"))
+
+
+def test_index_lines_lost_from_the_cache_are_gathered_again(tmp_path):
+    root = make_edition(tmp_path / "ed")
+    build(load_config(root), workers=1)
+    shutil.rmtree(root / CACHE_DIR / "entry")
+    memo = root / "tei" / "memos" / "memo-copy-1.xml"
+    memo.write_text(re.sub(r'<orgName ref="org:state-department">([^<]*)</orgName>', r"\1",
+                           memo.read_text(encoding="utf-8")), encoding="utf-8")
+    result = build(load_config(root), workers=1)
+    assert "indexes/orgs/state-department.html" in result.rendered
+    assert files(root / "output") == files(_fresh(root, tmp_path))
 
 
 @pytest.mark.parametrize("change", ["template", "config", "authority"])
