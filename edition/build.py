@@ -15,6 +15,7 @@ import posixpath
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from .anchors import check_lock, document_anchors, release as record_release
 from .authority import load_authorities
 from .cache import FINGERPRINT, Bundle, Cache, digest
 from .cite import access_date, cite_document
+from .cite_templates import remember_in
 from .config import Config
 from .frus import neighbours, volumes_of
 from .frus_site import write_volume
@@ -38,18 +40,22 @@ from .manifest import Files
 from .output import last_build, previous_files, record_build, site_shelf, staged_update
 from .pages import read_pages
 from .readers import SourceResult, read_source
-from .search import Record, document_records, index_records
+from .search import (Record, document_records, has_records, index_records, shard_count, shard_folder,
+                     shard_of)
 from .site import SiteWriter
 
 
-def build(config: Config, out_dir: Path | None = None, strict: bool = False,
-          workers: int | None = None) -> BuildResult:
-    """Validate, model and render the edition at *config* into *out_dir*, reusing what did not change."""
+def build(config: Config, out_dir: Path | None = None, strict: bool = False, workers: int | None = None,
+          cache: Cache | None = None, inputs: Inputs | None = None) -> BuildResult:
+    """Validate, model and render the edition at *config* into *out_dir*, reusing what did not change.
+
+    *cache* and *inputs* (the inputs' hashes) are those of the caller, if it has them already.
+    """
     timings: dict[str, float] = {}
     out_dir = Path(out_dir) if out_dir else config.out_dir
-    cache = Cache(config.root)
-    accessed = access_date()
-    inputs = input_hashes(config, cache, accessed)
+    cache = cache or Cache(config.root)
+    inputs = inputs or input_hashes(config, cache, access_date())
+    accessed = inputs.accessed
     last = last_build(cache, out_dir)
     done = unchanged(config, out_dir, strict, cache, inputs, last)
     if done is not None:  # nothing changed: nothing to do
@@ -84,14 +90,29 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False,
         todo = [unit for key, unit in units.items() if key not in keep]
         written = render_units(config, edition, todo, stage.staging, workers, accessed)
         site = SiteWriter(config, edition, stage.staging)
-        entry_units = plan_entry_pages(edition, store, inputs)
-        kept_entries = {key for key in entry_units if previous and key in previous.units}
-        written |= write_entry_pages(site, edition, store,
-                                     {k: e for k, e in entry_units.items() if k not in kept_entries})
-        write_edition_pages(config, edition, site, timings, _search_records(edition, sources, cache, reporter))
-        stage.files = Files.record(inputs.key, shelf, previous, keep | kept_entries, written, site.written)
-    rendered = sorted(url for url in [*site.written, *(u for joined in written.values() for u in joined.split("\n"))]
-                      if url.endswith(".html"))
+        kept = set(keep)
+
+        def write_units(planned: dict[str, partial]) -> None:  # each unit whose key is new
+            for key, write in planned.items():
+                if previous and key in previous.units:
+                    kept.add(key)
+                else:
+                    written[key] = _captured(site, write)
+
+        searched = plan_search(edition, {id(doc): s.key for s in sources for doc in s.result.documents}, inputs)
+        volumes: dict[str, dict] = {}  # the records of sources with many documents, read once for all bundles
+        write_units({key: partial(write_search_bundle, config, site, timings, folder,
+                                  _search_records(edition, sources, cache, reporter, docs, volumes))
+                     for key, (folder, docs) in searched.items()})
+        stage.whole = [folder for key, (folder, _) in searched.items() if key in written]
+        bundles = [folder for key, (folder, _) in searched.items()
+                   if has_records((stage.staging if key in written else stage.out_dir) / folder)]
+        write_units({key: partial(write_entry_page, site, store, index, entry)
+                     for key, (index, entry) in plan_entry_pages(edition, store, inputs).items()})
+        write_units({edition_key(edition, inputs, store, bundles): partial(write_edition_pages, config, edition, site,
+                                                                           bundles)})
+        stage.files = Files.record(inputs.key, shelf, previous, kept, written, [])
+    rendered = sorted(url for joined in written.values() for url in joined.split("\n") if url.endswith(".html"))
     store.save(inputs.key)
     n_pages = stage.files.pages()
     record_build(cache, out_dir, stage.files, {"inputs": inputs.key, "diagnostics": reporter.diagnostics,
@@ -176,7 +197,8 @@ def _read_one(task: tuple[Path, str]) -> tuple[SourceResult, dict[int, str]]:
     cache = _WORKER["cache"]
     result = read_source(path, dict(_WORKER["entities"]), _WORKER["reporter"].display(path))
     cache.put("records", key, _records(result, _WORKER["entities"]))
-    summary = SourceResult(result.path, [summarize(doc) for doc in result.documents], result.entities,
+    volumes: dict[int, str] = {}
+    summary = SourceResult(result.path, [summarize(doc, volumes) for doc in result.documents], result.entities,
                            result.diagnostics, *[getattr(result, f) for f in _EXTRA_FIELDS])
     cache.put("read", key, result)
     lines = index_lines(result)
@@ -214,29 +236,46 @@ _EXTRA_FIELDS = [f for f in SourceResult.__dataclass_fields__ if f not in ("path
                                                                             "diagnostics")]
 
 
-def summarize(doc: Document) -> Document:
+def summarize(doc: Document, volumes: dict[int, str] | None = None) -> Document:
     """*doc* without its text, notes and mentions: what lists and the anchor lock need.
 
     An edition holds the summaries of all its documents at once, so they are kept small: the
     anchors as strings; the index lines are cached apart (see :class:`edition.index_store.IndexStore`).
+    Its ``summary_key`` hashes what the edition-wide pages may show of it, its volume's pages included
+    (*volumes*: the hash of each volume already seen, by ``id``).
     """
     anchors = tuple(document_anchors(doc))
     doc = copy.copy(doc)
     doc.front = doc.body = Markup("")
     doc.paragraphs, doc.notes, doc.pages, doc.mentions = [], [], [], []
     doc.anchors = anchors
+    doc.summary_key = digest(repr(doc), anchors, _volume_key(doc.volume, {} if volumes is None else volumes))
     return doc
 
 
-def _search_records(edition: Edition, sources: list[Source], cache: Cache, reporter: Reporter) -> Iterator[Record]:
-    """The search records of the edition's documents, in order, as the read workers left them in the cache."""
+def _volume_key(volume: Volume | None, seen: dict[int, str]) -> str | None:
+    """A hash of what *volume*'s page shows, made once per volume (*seen*)."""
+    if volume is None:
+        return None
+    if id(volume) not in seen:
+        seen[id(volume)] = digest(repr(volume))
+    return seen[id(volume)]
+
+
+def _search_records(edition: Edition, sources: list[Source], cache: Cache, reporter: Reporter,
+                    documents: list[Document], volumes: dict[str, dict]) -> Iterator[Record]:
+    """The search records of *documents*, in order, as the read workers left them in the cache; those of
+    a source with many documents are kept in *volumes*."""
     where = {id(doc): s for s in sources for doc in s.result.documents}
     order = {s.key: n for n, s in enumerate(sources)}  # a volume's records loaded once, not once per document
     last: tuple = (None, {}, None)
-    for doc in sorted(edition.documents, key=lambda d: order[where[id(d)].key]):
+    for doc in sorted(documents, key=lambda d: order[where[id(d)].key]):
         source = where[id(doc)]
         if last[0] != source.key:
-            last = (source.key, cache.get("records", source.key) or {}, None)
+            found = volumes.get(source.key) or cache.get("records", source.key) or {}
+            if len(source.result.documents) > 1:
+                volumes[source.key] = found
+            last = (source.key, found, None)
         records = last[1].get(doc.id)
         if records is None:  # not made when the source was read (or lost): from the document's text
             if last[2] is None:
@@ -247,6 +286,12 @@ def _search_records(edition: Edition, sources: list[Source], cache: Cache, repor
         yield from records
 
 
+# -- edition-wide units ----------------------------------------------------------------------------
+#
+# Besides the documents, three kinds of units: a search bundle, an index entry's page, and the
+# edition-wide pages together (lists, indexes, the DTS root, static files).  Each is keyed by what
+# it shows, and written only when its key is new.
+
 # -- index entries ---------------------------------------------------------------------------------
 
 def plan_entry_pages(edition: Edition, store: IndexStore, inputs: Inputs) -> dict[str, tuple[Index, IndexEntry]]:
@@ -256,15 +301,17 @@ def plan_entry_pages(edition: Edition, store: IndexStore, inputs: Inputs) -> dic
             for index in edition.indexes for entry in index.entries if entry.documents}
 
 
-def write_entry_pages(site: SiteWriter, edition: Edition, store: IndexStore,
-                      entries: dict[str, tuple[Index, IndexEntry]]) -> dict[str, str]:
-    """Write the pages of *entries*; return the file each wrote, by key."""
+def write_entry_page(site: SiteWriter, store: IndexStore, index: Index, entry: IndexEntry) -> None:
+    site.page(entry.url, "entity-entry.html", index=index, entry=entry,
+              lines=Markup("\n".join(store.lines(entry.entity.ref))))  # made of escaped parts
+
+
+def _captured(site: SiteWriter, write) -> str:
+    """What *write* writes through *site*, newline-separated."""
     written, site.written = site.written, []
     try:
-        for key, (index, entry) in entries.items():
-            site.page(entry.url, "entity-entry.html", index=index, entry=entry,
-                      lines=Markup("\n".join(store.lines(entry.entity.ref))))  # made of escaped parts
-        return dict(zip(entries, site.written))
+        write()
+        return "\n".join(site.written)
     finally:
         site.written = written
 
@@ -327,7 +374,9 @@ def render_units(config: Config, edition: Edition, units: list[Unit], staging: P
 
 
 def _setup_renderer(config: Config, nav: Edition, staging: Path, accessed) -> None:
-    _WORKER.update(config=config, nav=nav, accessed=accessed, cache=Cache(config.root),
+    cache = Cache(config.root)
+    remember_in(cache)
+    _WORKER.update(config=config, nav=nav, accessed=accessed, cache=cache,
                    reporter=Reporter(root=config.root), site=SiteWriter(config, nav, staging), last=(None, None))
 
 
@@ -368,11 +417,17 @@ def write_tombstone(site: SiteWriter, doc: Document) -> None:
     site.copy_file(Path(doc.source_path), f"tei/memos/{doc.tei_name}")
 
 
-def write_edition_pages(config: Config, edition: Edition, site: SiteWriter, timings: dict,
-                        records: Iterable[Record]) -> None:
-    """The pages that list or index the whole edition, its static files, the DTS root and the search index
-    of *records* (the search records of the edition's documents)."""
-    staging = site.staging
+def edition_key(edition: Edition, inputs: Inputs, store: IndexStore, bundles: list[str]) -> str:
+    """Everything the edition-wide pages show: the documents' summaries, the indexes' entries and counts,
+    the prose pages, the search bundles, and what every page depends on."""
+    return digest("edition", inputs.render, inputs.authority, inputs.lock, bundles, sorted(store.found().items()),
+                  [(page.slug, page.title, str(page.body)) for page in edition.pages],
+                  [doc.summary_key for doc in [*edition.documents, *edition.withdrawn]])
+
+
+def write_edition_pages(config: Config, edition: Edition, site: SiteWriter, bundles: list[str]) -> None:
+    """The pages that list or index the whole edition, its static files and the DTS root; the search
+    page searches *bundles*."""
     site.copy_static()
     prose = {page.slug: page for page in edition.pages}
     site.page("index.html", "home.html", intro=prose.get("index"))
@@ -388,11 +443,29 @@ def write_edition_pages(config: Config, edition: Edition, site: SiteWriter, timi
         write_volume(site, volume)
     from .browse import write_participants
     write_participants(site, edition)
-    site.page("search.html", "search.html")
+    site.page("search.html", "search.html", bundles=bundles)
     write_edition_api(site, edition)
+
+
+# -- search ----------------------------------------------------------------------------------------
+
+def plan_search(edition: Edition, sources: dict[int, str], inputs: Inputs) -> dict[str, tuple[str, list[Document]]]:
+    """The search bundles that hold documents: key → (folder, documents).  A bundle's key is everything
+    its records come from, so a change re-indexes only the bundle that holds the changed document."""
+    count = shard_count(len(edition.documents))
+    shards: list[list[Document]] = [[] for _ in range(count)]
+    for doc in edition.documents:
+        shards[shard_of(doc.id, count)].append(doc)
+    return {digest("search", inputs.render, inputs.authority, count, n, [(sources[id(d)], d.id) for d in docs]):
+            (shard_folder(n, count), docs) for n, docs in enumerate(shards) if docs}
+
+
+def write_search_bundle(config: Config, site: SiteWriter, timings: dict, folder: str,
+                        records: Iterable[Record]) -> None:
+    """Index *records* into the search bundle in *folder*."""
     with _timed(timings, "search"):
-        index_records(staging, records, config)
-    site.written += sorted(p.relative_to(staging).as_posix() for p in (staging / "pagefind").rglob("*")
+        index_records(site.staging, records, config, folder=folder)
+    site.written += sorted(p.relative_to(site.staging).as_posix() for p in (site.staging / folder).rglob("*")
                            if p.is_file())
 
 

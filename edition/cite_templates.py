@@ -105,7 +105,10 @@ def rendered(item: dict, style_name: str, locator: str | None) -> tuple[str, str
     for exact in (False, True):
         shape = _shape(item, style_name, locator, exact)
         template = _template(shape) if shape is not None else None
+        checked = template is None or template.verified or template.broken
         filled = template.fill(item) if template is not None else None
+        if not checked:  # compared with citeproc just now: keep that too
+            _keep()
         if filled is not None:
             return filled
     return render(item, style_name, locator)
@@ -213,12 +216,32 @@ def _plain_date(parts: tuple | None) -> bool:
 
 
 _TEMPLATES: dict[tuple, _Template | None] = {}
+_KEPT: list = []  # where the templates are kept between processes: [cache, key], once remember_in was called
+
+
+def remember_in(cache) -> None:
+    """Use the templates made by earlier processes (kept in *cache*, an :class:`edition.cache.Cache`), and
+    keep there those this one makes: making one costs citeproc some 100 ms, once per process otherwise."""
+    from importlib.metadata import version
+
+    from .cache import FINGERPRINT, digest
+
+    key = digest(FINGERPRINT, "citation-templates", version("citeproc-py"))
+    _TEMPLATES.update(cache.get("meta", key) or {})
+    _KEPT[:] = [cache, key]
 
 
 def _template(shape: tuple) -> _Template | None:
     if shape not in _TEMPLATES:
         _TEMPLATES[shape] = _make_template(*shape)
+        _keep()
     return _TEMPLATES[shape]
+
+
+def _keep() -> None:
+    if _KEPT:
+        cache, key = _KEPT
+        cache.put("meta", key, {**(cache.get("meta", key) or {}), **_TEMPLATES})
 
 
 def _make_template(style_name, locator, keys, edges, language, accessed, precision, exact) -> _Template | None:

@@ -51,11 +51,12 @@ def build(project: Path, out: Path | None, strict: bool, workers: int | None):
 
     config = load_config(project)
     cache = Cache(config.root)  # first the shortcut, without loading the pipeline
-    result = unchanged(config, out or config.out_dir, strict, cache, input_hashes(config, cache, access_date()))
+    inputs = input_hashes(config, cache, access_date())
+    result = unchanged(config, out or config.out_dir, strict, cache, inputs)
     if result is None:
         from .build import build as run_build
 
-        result = run_build(config, out_dir=out, strict=strict, workers=workers)
+        result = run_build(config, out_dir=out, strict=strict, workers=workers, cache=cache, inputs=inputs)
     _print_diagnostics(result.reporter, fmt="text", summary=False)
     click.echo(f"built {plural(result.pages, 'page')} from {plural(result.documents, 'document')} "
                f"into {result.out_dir}")

@@ -2,9 +2,10 @@
 
 One changed memo touches the index entries it mentions, before and after the change, not whole
 indexes.  So the lines of each entity's page (see :func:`edition.index.document_locators`) are kept
-in the cache, one content-addressed entry per entity, and a small record per output directory says
-which entities each source mentions and where each entity's lines are.  A rebuild reads and
-rewrites the entries of the entities its changed sources mention, and renders only their pages.
+in the cache, one entry per entity, and a small record per output directory says, per source, a
+hash of its lines for each entity it mentions, and where each entity's lines are.  A rebuild reads
+and rewrites the entries of the entities whose lines from its changed sources differ, and renders
+only their pages: an edit of a memo's text touches none.
 
 If the record does not belong to the previous build into the same output directory, everything
 starts from nothing; if an entity's lines were lost from the cache, they are gathered again from
@@ -13,6 +14,7 @@ every source that mentions it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,7 @@ from .index import unpack_locators
 
 Where = tuple[str, int]  # (the source's path, the document's position in it)
 Part = tuple[tuple[str, str], int, str]  # (the document's sort key, how many locators, its line)
-_SEP = "\x1f"
+_SEP, _ENTRY = "\x1f", "\x1e"
 
 
 @dataclass
@@ -41,7 +43,8 @@ class IndexStore:
         record = cache.get("meta", self.name) if previous_build else None
         if not (isinstance(record, dict) and record.get("build") == previous_build):
             record = {"sources": {}, "entries": {}}
-        self.sources: dict[str, tuple[str, str]] = record["sources"]  # source key → its path, the entities it mentions
+        # source key → its path, and per entity it mentions a hash of its lines (packed)
+        self.sources: dict[str, tuple[str, str]] = record["sources"]
         self.entries: dict[str, EntryState] = record["entries"]
         self.changed: dict[str, dict[Where, Part]] = {}  # entity → its lines, for those this build changed
         self._replaced: list[str] = []
@@ -49,32 +52,40 @@ class IndexStore:
     def update(self, sources: list[tuple[str, str, list]], lines: Callable[[str], dict[int, str]]) -> set[str]:
         """Bring the entries up to *sources* (key, path and document summaries of each); return the
         entities whose lines changed.  *lines* gives a source's packed lines by the position of each
-        published document."""
-        gone_keys = self.sources.keys() - {key for key, _, _ in sources}
+        published document.
+
+        Only the entities whose lines from a changed source differ are touched: a memo whose text
+        changed but whose mentions did not touches none.
+        """
+        before: dict[str, dict[str, str]] = {}  # path → entity → hash of its lines, for changed sources
+        for key in self.sources.keys() - {key for key, _, _ in sources}:
+            path, hashes = self.sources.pop(key)
+            before[path] = _unpack(hashes)
         added: dict[str, dict[Where, Part]] = {}
+        after: dict[str, dict[str, str]] = {}
         for key, path, docs in sources:
             if key not in self.sources:
-                self.sources[key] = (path, _SEP.join(sorted(_collect(path, docs, lines(key), added))))
-        touched, gone = set(added), set()
-        for key in gone_keys:
-            path, refs = self.sources.pop(key)
-            touched.update(ref for ref in refs.split(_SEP) if ref)
-            gone.add(path)
-        for ref in touched:
+                after[path] = _collect(path, docs, lines(key), added)
+                self.sources[key] = (path, _pack(after[path]))
+        touched = {ref for path in before.keys() | after.keys()
+                   for ref, old, new in _pairs(before.get(path, {}), after.get(path, {})) if old != new}
+        gone = {path for path in before if path not in after or before[path] != after[path]}
+        for ref in sorted(touched):
             self._update(ref, gone, added.get(ref, {}), sources, lines)
         return set(self.changed)
 
     def _update(self, ref: str, gone: set[str], added: dict[Where, Part], sources, lines) -> None:
         state = self.entries.get(ref)
         parts = self._load(ref, state, sources, lines) if state else {}
-        parts = {where: part for where, part in parts.items() if where[0] not in gone}  # changed or removed
+        removed = sorted(where for where in parts if where[0] in gone)  # changed or removed
+        for where in removed:
+            del parts[where]
         parts.update(added)
         if not parts:
             self.entries.pop(ref, None)
             return
-        key = digest(self.name, ref, sorted(parts.items()))
-        if state and state.key == key:
-            return
+        # a key for these lines: from the last one and the change (not from all lines: thousands for some)
+        key = digest(self.name, ref, state.key if state else None, removed, sorted(added.items()))
         self.entries[ref] = EntryState(key, len(parts), sum(part[1] for part in parts.values()))
         self.changed[ref] = parts
         if state:
@@ -86,7 +97,7 @@ class IndexStore:
             return found
         gathered: dict[str, dict[Where, Part]] = {}  # lost: from every source that mentions it
         for key, path, docs in sources:
-            if ref in self.sources.get(key, ("", ""))[1].split(_SEP):
+            if ref in _unpack(self.sources.get(key, ("", ""))[1]):
                 _collect(path, docs, lines(key), gathered)
         return gathered.get(ref, {})
 
@@ -112,13 +123,26 @@ class IndexStore:
         self._replaced.clear()
 
 
-def _collect(path: str, docs: list, packed: dict[int, str], into: dict[str, dict[Where, Part]]) -> set[str]:
-    """Add the lines of the source at *path* to *into* (entity → lines); return the entities it mentions."""
-    refs = set()
+def _collect(path: str, docs: list, packed: dict[int, str], into: dict[str, dict[Where, Part]]) -> dict[str, str]:
+    """Add the lines of the source at *path* to *into* (entity → lines); return a hash of each entity's lines."""
+    mine: dict[str, list] = {}
     for position, doc in enumerate(docs):
         if doc.withdrawn or position not in packed:
             continue
         for ref, count, html in unpack_locators(packed[position]):
-            into.setdefault(ref, {})[(path, position)] = ((doc.date, doc.id), count, html)
-            refs.add(ref)
-    return refs
+            part = ((doc.date, doc.id), count, html)
+            into.setdefault(ref, {})[(path, position)] = part
+            mine.setdefault(ref, []).append((position, part))
+    return {ref: hashlib.blake2b(repr(found).encode("utf-8"), digest_size=8).hexdigest() for ref, found in mine.items()}
+
+
+def _pack(hashes: dict[str, str]) -> str:
+    return _ENTRY.join(f"{ref}{_SEP}{value}" for ref, value in sorted(hashes.items()))
+
+
+def _unpack(packed: str) -> dict[str, str]:
+    return dict(entry.split(_SEP) for entry in packed.split(_ENTRY) if entry)
+
+
+def _pairs(before: dict[str, str], after: dict[str, str]):
+    return ((ref, before.get(ref), after.get(ref)) for ref in before.keys() | after.keys())

@@ -36,6 +36,7 @@ class Inputs:
     lock: str  # the anchor lock
     render: str  # what every page depends on: templates, configuration, tool, access date
     key: str  # all of it: equal keys, equal site
+    accessed: object = None  # the access date citations give (part of *render*)
 
 
 def input_hashes(config: Config, cache: Cache, accessed) -> Inputs:
@@ -51,7 +52,7 @@ def input_hashes(config: Config, cache: Cache, accessed) -> Inputs:
     render = digest(FINGERPRINT, templates, repr(config), accessed.isoformat())
     key = digest(render, authority, lock, extra, sorted((str(p), h) for p, h in sources.items()))
     cache.save_hashes()
-    return Inputs(sources, authority, lock, render, key)
+    return Inputs(sources, authority, lock, render, key, accessed)
 
 
 def files_hash(cache: Cache, paths: list[Path]) -> str:

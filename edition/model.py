@@ -153,6 +153,7 @@ class Document:
     number: str = ""  # the document's number in its volume
     # kept when the text is dropped (a summary, see edition.build.summarize): the citable anchors
     anchors: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    summary_key: str = field(default="", repr=False, compare=False)  # a hash of the summary
 
     @property
     def url(self) -> str:

@@ -149,6 +149,7 @@ class Stage:
     def __init__(self, out_dir: Path, staging: Path):
         self.out_dir, self.staging = out_dir, staging
         self.files: Files | None = None  # set by the build before the stage is committed
+        self.whole: list[str] = []  # folders written whole (search bundles): swapped in as one
 
 
 @contextmanager
@@ -173,25 +174,20 @@ def staged_update(out_dir: Path, previous: Files | None, cache: Cache):
             _swap(staging, out_dir)
         else:
             cache.put("meta", _record_key("last", out_dir), None)
-            _merge(staging, out_dir, previous.stale(stage.files))
+            _merge(staging, out_dir, previous.stale(stage.files), stage.whole)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
 
 
-# folders a build writes whole (the search index: every file of it changes with any record), swapped
-# in as one directory rather than file by file
-WHOLE = ("pagefind",)
-
-
-def _merge(staging: Path, out_dir: Path, stale: set[str]) -> None:
+def _merge(staging: Path, out_dir: Path, stale: set[str], whole: list[str]) -> None:
     old = []
-    for name in WHOLE:
-        if (staging / name).is_dir():
-            if (out_dir / name).exists():
-                old.append(out_dir.with_name(f".{out_dir.name}.old-{name}-{os.getpid()}"))
-                os.rename(out_dir / name, old[-1])
-            os.rename(staging / name, out_dir / name)
+    for name in whole:  # every file of a search bundle changes with any of its records
+        if (out_dir / name).exists():
+            old.append(out_dir.with_name(f".{out_dir.name}.old-{len(old)}-{os.getpid()}"))
+            os.rename(out_dir / name, old[-1])
+        (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        os.rename(staging / name, out_dir / name)
     for source in sorted(p for p in staging.rglob("*") if p.is_file()):
         target = out_dir / source.relative_to(staging)
         target.parent.mkdir(parents=True, exist_ok=True)

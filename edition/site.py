@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 
 from . import __version__
 from .authority import split_ref
+from .cache import CACHE_DIR
 from .config import Config
 from .model import Edition, KIND_LABELS
 
 
 def make_env(config: Config) -> Environment:
+    compiled = config.root / CACHE_DIR / "jinja"  # templates compiled once, not in every process of every build
+    compiled.mkdir(parents=True, exist_ok=True)
     env = Environment(
         loader=FileSystemLoader([str(d) for d in config.template_dirs]),
+        bytecode_cache=FileSystemBytecodeCache(str(compiled)),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
         undefined=StrictUndefined,
         trim_blocks=True,

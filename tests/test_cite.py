@@ -174,6 +174,21 @@ def test_templates_give_what_citeproc_gives(sample_doc, twins, monkeypatch):
     assert templated_citation(second, config) == expected
 
 
+def test_templates_made_in_one_process_are_used_by_the_next(sample_doc, monkeypatch, tmp_path):
+    from edition import cite_templates
+    from edition.cache import Cache
+
+    config, doc = sample_doc
+    monkeypatch.setattr(cite_templates, "_TEMPLATES", {})
+    monkeypatch.setattr(cite_templates, "_KEPT", [])
+    cite_templates.remember_in(Cache(tmp_path))
+    made = templated_citation(doc, config)
+    monkeypatch.setattr(cite_templates, "_TEMPLATES", {})  # as in a new process
+    monkeypatch.setattr(cite_templates, "render", lambda *args: pytest.fail(f"rendered {args[1:]}, not filled in"))
+    cite_templates.remember_in(Cache(tmp_path))
+    assert templated_citation(doc, config) == made
+
+
 @pytest.mark.skipif(not FRUS_VOLUME.is_file(), reason="the FRUS volumes are not beside the checkout")
 def test_templates_give_what_citeproc_gives_for_a_frus_volume(sample_doc, monkeypatch):
     from edition import cite_templates

@@ -23,7 +23,7 @@ from lxml import etree
 
 from conftest import broken_links, parse_html
 from test_text_conservation import page_text, tei_text, words
-from edition import build as build_module
+from edition import build as build_module, search
 from edition.anchors import check_lock, read_lock, release
 from edition.config import load_config
 from edition.errors import Reporter
@@ -226,8 +226,10 @@ def test_every_document_is_cited_and_searchable(frus_build, frus_pages):
     assert len(list(folder.glob("*.bib"))) == len(list(folder.glob("*.csl.json"))) == VOLUMES["frus1936v03"]
     [item] = json.loads((folder / "frus1936v03-d1.csl.json").read_text(encoding="utf-8"))
     assert item["container-title"].startswith("Foreign Relations of the United States")
-    entry = json.loads((frus_build.site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    records = sum(language["page_count"] for language in entry["languages"].values())
+    bundles = sorted(frus_build.site.rglob("pagefind-entry.json"))  # one per search bundle
+    assert len(bundles) == search.shard_count(sum(VOLUMES.values())) > 1
+    records = sum(language["page_count"] for path in bundles
+                  for language in json.loads(path.read_text(encoding="utf-8"))["languages"].values())
     paragraphs = sum(1 for facts in frus_pages.values() for ident in facts.ids if _is_paragraph_id(ident))
     # one record per paragraph; Pagefind leaves out the few without a word (rows of ". . . . ." dots)
     assert paragraphs > 8000 and records >= 0.99 * paragraphs

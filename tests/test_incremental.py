@@ -43,7 +43,7 @@ def make_edition(root: Path, extra: int = 2) -> Path:
 def files(site: Path) -> dict[str, bytes]:
     """Every file of *site* but the search index (Pagefind's own output is not reproducible)."""
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and "pagefind" not in p.parts}
+            if p.is_file() and "pagefind" not in p.parts and p.relative_to(site).parts[0] != "search"}
 
 
 def document_pages(rendered: list[str]) -> set[str]:
@@ -68,20 +68,33 @@ def test_a_rebuild_without_changes_renders_nothing(tmp_path):
     assert files(root / "output") == before
 
 
-def test_changing_one_memo_renders_its_page_and_the_edition_pages(tmp_path):
+def test_changing_one_memos_text_renders_its_page_alone(tmp_path):
     root = make_edition(tmp_path / "ed")
     build(load_config(root), workers=2)
     memo = root / "tei" / "memos" / "memo-copy-1.xml"
     memo.write_text(memo.read_text(encoding="utf-8").replace("opened the meeting", "began the meeting"),
                     encoding="utf-8")
     result = build(load_config(root), workers=2)
-    assert document_pages(result.rendered) == {"documents/memo-copy-1.html"}
-    assert SITE_WIDE <= set(result.rendered)
+    assert result.rendered == ["documents/memo-copy-1.html"]  # no list or index shows its text
     assert result.reused == 2
     assert "began the meeting" in (root / "output" / "documents" / "memo-copy-1.html").read_text(encoding="utf-8")
     fresh = build(load_config(root), out_dir=tmp_path / "fresh", workers=1)
     assert fresh.reused == 0
     assert files(root / "output") == files(tmp_path / "fresh")
+
+
+def test_changing_one_memos_title_renders_the_pages_that_show_it(tmp_path):
+    root = make_edition(tmp_path / "ed")
+    build(load_config(root), workers=2)
+    memo = root / "tei" / "memos" / "memo-copy-1.xml"
+    memo.write_text(memo.read_text(encoding="utf-8").replace("Copy 1: ", "Copy One: ", 1), encoding="utf-8")
+    result = build(load_config(root), workers=2)
+    assert SITE_WIDE <= set(result.rendered)
+    # its neighbours show its title in their navigation; the entries' pages name it
+    assert "documents/memo-copy-1.html" in result.rendered and len(document_pages(result.rendered)) >= 2
+    assert "indexes/places/washington.html" in result.rendered
+    assert "Copy One: " in (root / "output" / "index.html").read_text(encoding="utf-8")
+    assert files(root / "output") == files(_fresh(root, tmp_path))
 
 
 def test_a_change_renders_only_the_index_entries_it_touches(tmp_path):
@@ -111,6 +124,28 @@ def test_a_change_renders_only_the_index_entries_it_touches(tmp_path):
     orgs = (root / "output" / "indexes" / "orgs.html").read_text(encoding="utf-8")
     assert "Not mentioned in the documents" in orgs and "orgs/state-department.html" not in orgs
     assert files(root / "output") == files(_fresh(root, tmp_path / "again"))
+
+
+def test_a_change_re_indexes_only_the_search_bundle_that_holds_the_document(tmp_path, monkeypatch):
+    from edition import search
+
+    monkeypatch.setattr(search, "DOCS_PER_BUNDLE", 1)  # three memos, four bundles: one stays empty
+    root = make_edition(tmp_path / "ed")
+    build(load_config(root), workers=1)
+    entries = {p.parent.relative_to(root / "output").as_posix(): p.read_bytes()
+               for p in (root / "output" / "search").rglob("pagefind-entry.json")}
+    assert len(entries) == 3 and all(folder.startswith("search/4/") for folder in entries)
+    bundles = re.search(r'data-bundles="([^"]*)"', (root / "output" / "search.html").read_text(encoding="utf-8"))
+    assert sorted(url.removeprefix("./").strip("/") for url in bundles.group(1).split()) == sorted(entries)
+    memo = root / "tei" / "memos" / "memo-copy-1.xml"
+    memo.write_text(memo.read_text(encoding="utf-8").replace("opened the meeting", "began the meeting"),
+                    encoding="utf-8")
+    build(load_config(root), workers=1)
+    mine = search.shard_folder(search.shard_of("memo-copy-1", 4), 4)
+    after = {folder: (root / "output" / folder / "pagefind-entry.json").read_bytes() for folder in entries}
+    assert [folder for folder in entries if after[folder] != entries[folder]] == [mine]
+    assert not (root / "output" / "pagefind").exists()
+    assert files(root / "output") == files(_fresh(root, tmp_path))
 
 
 def test_index_lines_lost_from_the_cache_are_gathered_again(tmp_path):

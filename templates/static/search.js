@@ -1,5 +1,7 @@
-/* The search page: runs Pagefind on the index in ../pagefind/, in the browser, offline.
-   ?q=WORDS runs a query on load; ?person=…&year=… set the filters. */
+/* The search page: runs Pagefind on the site's index, in the browser, offline.
+   The form's data-bundles lists the index's bundles (folders, relative to the page, the primary first):
+   the primary's pagefind.js is loaded and every other bundle merged into it, so a query, its filters and
+   their counts cover them all.  ?q=WORDS runs a query on load; ?person=…&year=… set the filters. */
 (function () {
   "use strict";
   var FILTERS = [
@@ -13,8 +15,13 @@
   var results = document.getElementById("search-results");
   var message = document.getElementById("search-message");
   var filterBox = document.getElementById("search-filters");
-  var bundle = new URL("pagefind/pagefind.js", document.baseURI).href;
-  var pagefind = null;
+  var OPTIONS = { excerptLength: 30 };
+  // absolute: Pagefind fetches the merged bundles from its worker, whose address is not the page's
+  var listed = form.getAttribute("data-bundles");
+  var bundles = (listed === null ? "pagefind/" : listed).split(/\s+/).filter(Boolean).map(function (folder) {
+    return new URL(folder, document.baseURI).href;
+  });
+  var loading = null;
   var serial = 0;
 
   function say(text) { status.textContent = text; }
@@ -34,12 +41,16 @@
   }
 
   function load() {
-    if (pagefind) return Promise.resolve(pagefind);
-    return import(bundle).then(function (module) {
-      return Promise.resolve(module.options({ excerptLength: 30 })).then(function () {
+    if (!bundles.length) return Promise.reject(new Error("the edition has nothing to search"));
+    // once: a second mergeIndex of a bundle would count its hits twice
+    if (!loading) loading = import(bundles[0] + "pagefind.js").then(function (module) {
+      return Promise.resolve(module.options(OPTIONS)).then(function () {
         return module.init ? module.init() : null;
-      }).then(function () { pagefind = module; return module; });
+      }).then(function () {
+        return Promise.all(bundles.slice(1).map(function (folder) { return module.mergeIndex(folder, OPTIONS); }));
+      }).then(function () { return module; });
     });
+    return loading;
   }
 
   function addFilters(available) {
