@@ -115,7 +115,7 @@ import os, resource, subprocess, sys
 cli = @CLI@ if os.environ.get("BENCH_NO_SEARCH") else ["-m", "edition.cli"]
 subprocess.run([sys.executable, *cli, *sys.argv[1:]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-""".replace("@CLI@", repr(["-c", "import sys, edition.search as s; s.index_records = lambda *a: {}; "
+""".replace("@CLI@", repr(["-c", "import sys, edition.search as s; s.index_records = lambda *a, **k: {}; "
                                        "sys.argv[0] = 'edition'; from edition.cli import main; main()"]))
 
 

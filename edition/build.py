@@ -10,6 +10,7 @@ rebuild renders only the documents that changed and the edition-wide pages that 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import posixpath
 import time
@@ -72,7 +73,7 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False, wor
     documents = sorted((doc for s in sources for doc in s.result.documents), key=lambda d: (d.date, d.id))
     check_lock(config, documents, reporter)
     published = [doc for doc in documents if not doc.withdrawn]
-    pages, found = read_pages(config.pages_dir, reporter.display)
+    pages, found = read_pages(config.pages_dir, reporter.display, cache)
     reporter.extend(found)
     store = IndexStore(cache, out_dir, previous.build if previous else None)
     with _timed(timings, "index"):
@@ -116,7 +117,8 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False, wor
     store.save(inputs.key)
     n_pages = stage.files.pages()
     record_build(cache, out_dir, stage.files, {"inputs": inputs.key, "diagnostics": reporter.diagnostics,
-                                               "documents": len(documents), "pages": n_pages, "units": len(units)})
+                                               "documents": len(documents), "pages": n_pages, "units": len(units)},
+                 previous, last)
     _save_timings(cache, timings)
     return BuildResult(out_dir, len(documents), n_pages, reporter, rendered, len(keep), timings)
 
@@ -341,9 +343,8 @@ def plan_units(config: Config, edition: Edition, sources: list[Source], inputs: 
         source, index = where[id(doc)]
         published = position < len(docs)
         before, after = neighbours(docs, position) if published else (None, None)
-        previous, following = (_neighbour(d) if d else None for d in (before, after))
-        key = digest(shared, source.key, index, published, _signature(previous), _signature(following))
-        units[key] = Unit(key, source.key, index, source.path, previous, following)
+        key = digest(shared, source.key, index, published, _signature(before), _signature(after))
+        units[key] = Unit(key, source.key, index, source.path, before, after)
     return units
 
 
@@ -352,9 +353,9 @@ def _navigation(edition: Edition) -> list:
     return [[(i.kind, i.title, i.url) for i in edition.indexes], [(p.slug, p.title, p.url) for p in edition.pages]]
 
 
-def _neighbour(doc: Document) -> Document:
+def _neighbour(doc: Document | None) -> Document | None:
     """What a document page shows of the previous and next document."""
-    return Document(id=doc.id, title=doc.title, subtitle=doc.subtitle, date=doc.date, date_label=doc.date_label,
+    return None if doc is None else Document(id=doc.id, title=doc.title, subtitle=doc.subtitle, date=doc.date, date_label=doc.date_label,
                     tei_name=doc.tei_name, path=doc.path)
 
 
@@ -368,7 +369,8 @@ def render_units(config: Config, edition: Edition, units: list[Unit], staging: P
     nav = Edition(edition.title, [_neighbour(doc) for doc in edition.documents if doc.volume is None],
                   edition.entities, [Index(i.kind, []) for i in edition.indexes], edition.pages,
                   volumes=[Volume(v.id, v.title, v.path) for v in edition.volumes])  # as the DTS root counts them
-    units = sorted(units, key=lambda unit: (unit.source_key, unit.position))  # a volume's documents together
+    units = sorted((dataclasses.replace(unit, previous=_neighbour(unit.previous), next=_neighbour(unit.next))
+                    for unit in units), key=lambda unit: (unit.source_key, unit.position))  # a volume's together
     written = parallel.run(_render_one, units, workers, _setup_renderer, (config, nav, staging, accessed))
     return {unit.key: urls for unit, urls in zip(units, written)}
 

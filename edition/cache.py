@@ -48,6 +48,7 @@ class Cache:
         self.writable = writable
         self._hashes: dict[str, tuple] = self.get("meta", "hashes") or {}
         self._hashes_dirty = False
+        self._hashed: dict[str, str] = {}  # by this Cache: one build sees each file as it first found it
 
     # -- entries -----------------------------------------------------------------------------
 
@@ -87,6 +88,12 @@ class Cache:
     def file_hash(self, path: Path) -> str:
         """The content hash of *path*, reusing the last one while size, mtime and inode are unchanged."""
         name = str(path)
+        if name in self._hashed:
+            return self._hashed[name]
+        self._hashed[name] = value = self._file_hash(name)
+        return value
+
+    def _file_hash(self, name: str) -> str:
         st = os.stat(name)
         stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
         known = self._hashes.get(name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+import os
 from pathlib import Path
 
 from .errors import ConfigError, UsageError
@@ -64,8 +65,9 @@ class Config:
 
     def memo_files(self) -> list[Path]:
         """The document sources: ``tei/*.xml`` (e.g. FRUS volumes) and ``tei/memos/*.xml``."""
-        return [path for folder in (self.tei_dir, self.memos_dir) if folder.is_dir()
-                for path in sorted(folder.glob("*.xml"))]
+        return [folder / name for folder in (self.tei_dir, self.memos_dir) if folder.is_dir()
+                for name in sorted(entry.name for entry in os.scandir(folder)
+                                   if entry.name.endswith(".xml") and entry.is_file())]
 
 
 _FIELDS = {"title", "subtitle", "publisher", "editors", "version", "release_date",

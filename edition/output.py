@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .cache import Cache, Shelf, digest
 from .errors import UsageError
-from .manifest import Files, shelf_for
+from .manifest import Files, folders_of, shelf_for
 
 MARKER = ".edition-build"  # marks a directory as ours, so a rebuild may replace it
 
@@ -81,30 +81,41 @@ def site_shelf(cache: Cache, out_dir: Path, empty: bool) -> Shelf:
     return shelf_for(cache, _record_key("files", Path(out_dir).resolve()), empty)
 
 
-def _folder_stamps(out_dir: Path, folders: set[str]) -> dict[str, int]:
-    """Every folder of the site (and those above them) → its modification time."""
+def _folder_stamps(out_dir: Path, folders: set[str], known: dict[str, int] | None = None) -> dict[str, int]:
+    """Every folder of the site (and those above them) → its modification time: *known* with *folders*
+    stamped again (those gone dropped), or, without *known*, *folders* alone."""
     every = {""}
     for folder in folders:
         while folder and folder not in every:
             every.add(folder)
             folder = posixpath.dirname(folder)
-    base, stamps = str(out_dir), {}
+    base, stamps = str(out_dir), dict(known or {})
     for folder in sorted(every):
         mtime = _mtime(os.path.join(base, folder))
         if mtime is not None:
             stamps[folder] = mtime
+        else:
+            stamps.pop(folder, None)
     return stamps
 
 
-def record_build(cache: Cache, out_dir: Path, files: Files, summary: dict) -> None:
-    """Remember what is in *out_dir* now, so that the next build can keep it."""
+def record_build(cache: Cache, out_dir: Path, files: Files, summary: dict, previous: Files | None = None,
+                 last: dict | None = None) -> None:
+    """Remember what is in *out_dir* now, so that the next build can keep it.  After an update of
+    *previous* (recorded as *last*), only the folders of the units added or removed are stamped again."""
     out_dir = Path(out_dir).resolve()
     for key in files.gone:
         files.shelf.delete(key)
     files.shelf.save()
     cache.put("meta", _record_key("files", out_dir), files)
+    if previous is not None and last is not None:
+        touched = {folder for units, others in ((files.units, previous.units), (previous.units, files.units))
+                   for key in units.keys() - others.keys() for folder in units[key].folders}
+        stamps = _folder_stamps(out_dir, touched | folders_of(files.site) | folders_of(previous.site), last["folders"])
+    else:
+        stamps = _folder_stamps(out_dir, files.folders())
     cache.put("meta", _record_key("last", out_dir), {**summary, "build": files.build, "marker": _stamp(out_dir),
-                                                     "folders": _folder_stamps(out_dir, files.folders())})
+                                                     "folders": stamps})
 
 
 def tidy_output(cache: Cache, out_dir: Path, last: dict) -> int:
@@ -182,7 +193,7 @@ def staged_update(out_dir: Path, previous: Files | None, cache: Cache):
 
 def _merge(staging: Path, out_dir: Path, stale: set[str], whole: list[str]) -> None:
     old = []
-    for name in whole:  # every file of a search bundle changes with any of its records
+    for name in (name for name in whole if (staging / name).is_dir()):  # a search bundle: all its files change
         if (out_dir / name).exists():
             old.append(out_dir.with_name(f".{out_dir.name}.old-{len(old)}-{os.getpid()}"))
             os.rename(out_dir / name, old[-1])

@@ -10,6 +10,7 @@ from docutils.core import publish_parts
 from docutils.writers import html5_polyglot
 from markupsafe import Markup
 
+from .cache import FINGERPRINT, Cache, digest
 from .errors import Diagnostic
 from .model import ProsePage
 
@@ -29,13 +30,19 @@ _MESSAGE = re.compile(r"^(?P<path>.*?):(?P<line>\d+): \((?P<level>[A-Z]+)/\d\) (
 _SEVERITY = {"INFO": "info", "WARNING": "warning", "ERROR": "error", "SEVERE": "error"}
 
 
-def read_pages(pages_dir: Path, display) -> tuple[list[ProsePage], list[Diagnostic]]:
-    """Render every ``*.rst`` in *pages_dir*; ``index.rst`` becomes the home page text."""
+def read_pages(pages_dir: Path, display, cache: Cache | None = None) -> tuple[list[ProsePage], list[Diagnostic]]:
+    """Render every ``*.rst`` in *pages_dir*; ``index.rst`` becomes the home page text.  Pages rendered
+    before are taken from *cache* (by their text)."""
     pages, diagnostics = [], []
     if not pages_dir.is_dir():
         return pages, diagnostics
     for path in sorted(pages_dir.glob("*.rst")):
-        page, found = render_page(path, display(path))
+        shown = display(path)
+        key = digest(FINGERPRINT, shown, path.read_bytes())
+        done = cache.get("pages", key) if cache else None
+        page, found = done if done is not None else render_page(path, shown)
+        if cache and done is None:
+            cache.put("pages", key, (page, found))
         pages.append(page)
         diagnostics.extend(found)
     return pages, diagnostics

@@ -138,6 +138,8 @@ def has_records(bundle: Path) -> bool:
 
     Pagefind writes no index for a bundle without records, and its search then fails to load.
     """
+    if not (bundle / "pagefind-entry.json").is_file():  # no index at all
+        return False
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     return any(language.get("page_count") for language in entry.get("languages", {}).values())
 
