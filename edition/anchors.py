@@ -60,10 +60,13 @@ def read_lock(path: Path) -> list[Locked]:
 
 def document_anchors(doc: Document) -> list[str]:
     """The citable anchors a document publishes, in page order."""
-    if doc.anchors:  # a summary: its text is gone, its anchors are kept
-        return list(doc.anchors)
-    ids = [p.id for p in doc.pages] + [p.id for p in doc.paragraphs] + [n.id for n in doc.notes]
+    ids = doc.anchors.split() if doc.anchors else local_anchors(doc)  # a summary keeps them, packed
     return [doc.id] + [f"{doc.id}#{ident}" for ident in ids]
+
+
+def local_anchors(doc: Document) -> list[str]:
+    """The ids of *doc*'s citable anchors on its page: page breaks, paragraphs, notes."""
+    return [p.id for p in doc.pages] + [p.id for p in doc.paragraphs] + [n.id for n in doc.notes]
 
 
 def check_lock(config: Config, documents: list[Document], reporter: Reporter) -> None:

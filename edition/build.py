@@ -23,7 +23,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import parallel
-from .anchors import check_lock, document_anchors, release as record_release
+from .anchors import check_lock, document_anchors, local_anchors, release as record_release
 from .authority import load_authorities
 from .cache import FINGERPRINT, Bundle, Cache, digest
 from .cite import access_date, cite_document
@@ -79,6 +79,8 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False, wor
     with _timed(timings, "index"):
         store.update([(s.key, str(s.path), s.result.documents) for s in sources],
                      _lines(cache, sources, lines, entities, reporter))
+        store.keep_lines()
+    del lines  # a cold build's index lines: a few hundred megabytes at ten thousand memos
     edition = Edition(config.title, published, entities, build_indexes(entities, store.found()), pages,
                       withdrawn=[doc for doc in documents if doc.withdrawn], volumes=volumes_of(published))
     gate(reporter, strict, "the build")
@@ -112,8 +114,8 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False, wor
                      for key, (index, entry) in plan_entry_pages(edition, store, inputs).items()})
         write_units({edition_key(edition, inputs, store, bundles): partial(write_edition_pages, config, edition, site,
                                                                            bundles)})
+        rendered = sorted(url for joined in written.values() for url in joined.split("\n") if url.endswith(".html"))
         stage.files = Files.record(inputs.key, shelf, previous, kept, written, [])
-    rendered = sorted(url for joined in written.values() for url in joined.split("\n") if url.endswith(".html"))
     store.save(inputs.key)
     n_pages = stage.files.pages()
     record_build(cache, out_dir, stage.files, {"inputs": inputs.key, "diagnostics": reporter.diagnostics,
@@ -246,7 +248,7 @@ def summarize(doc: Document, volumes: dict[int, str] | None = None) -> Document:
     Its ``summary_key`` hashes what the edition-wide pages may show of it, its volume's pages included
     (*volumes*: the hash of each volume already seen, by ``id``).
     """
-    anchors = tuple(document_anchors(doc))
+    anchors = " ".join(local_anchors(doc))
     doc = copy.copy(doc)
     doc.front = doc.body = Markup("")
     doc.paragraphs, doc.notes, doc.pages, doc.mentions = [], [], [], []
@@ -366,9 +368,10 @@ def _signature(doc: Document | None):
 def render_units(config: Config, edition: Edition, units: list[Unit], staging: Path, workers: int | None,
                  accessed) -> dict[str, str]:
     """Render *units* into *staging* on the pool; return the files each wrote (newline-separated)."""
-    nav = Edition(edition.title, [_neighbour(doc) for doc in edition.documents if doc.volume is None],
-                  edition.entities, [Index(i.kind, []) for i in edition.indexes], edition.pages,
-                  volumes=[Volume(v.id, v.title, v.path) for v in edition.volumes])  # as the DTS root counts them
+    own = sum(1 for doc in edition.documents if doc.volume is None)
+    nav = Edition(edition.title, [], edition.entities, [Index(i.kind, []) for i in edition.indexes], edition.pages,
+                  volumes=[Volume(v.id, v.title, v.path) for v in edition.volumes],
+                  members=own + len(edition.volumes))  # as the DTS root counts them
     units = sorted((dataclasses.replace(unit, previous=_neighbour(unit.previous), next=_neighbour(unit.next))
                     for unit in units), key=lambda unit: (unit.source_key, unit.position))  # a volume's together
     written = parallel.run(_render_one, units, workers, _setup_renderer, (config, nav, staging, accessed))

@@ -46,7 +46,7 @@ class Cache:
     def __init__(self, root: Path, writable: bool = True):
         self.dir = Path(root) / CACHE_DIR
         self.writable = writable
-        self._hashes: dict[str, tuple] = self.get("meta", "hashes") or {}
+        self._known: dict[str, tuple] | None = None  # the last hash of each file: read when first needed
         self._hashes_dirty = False
         self._hashed: dict[str, str] = {}  # by this Cache: one build sees each file as it first found it
 
@@ -92,6 +92,12 @@ class Cache:
             return self._hashed[name]
         self._hashed[name] = value = self._file_hash(name)
         return value
+
+    @property
+    def _hashes(self) -> dict[str, tuple]:
+        if self._known is None:
+            self._known = self.get("meta", "hashes") or {}
+        return self._known
 
     def _file_hash(self, name: str) -> str:
         st = os.stat(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 import os
+import time
 from pathlib import Path
 
 from .errors import ConfigError, UsageError
@@ -65,9 +66,24 @@ class Config:
 
     def memo_files(self) -> list[Path]:
         """The document sources: ``tei/*.xml`` (e.g. FRUS volumes) and ``tei/memos/*.xml``."""
-        return [folder / name for folder in (self.tei_dir, self.memos_dir) if folder.is_dir()
-                for name in sorted(entry.name for entry in os.scandir(folder)
-                                   if entry.name.endswith(".xml") and entry.is_file())]
+        return [path for folder in (self.tei_dir, self.memos_dir) for path in _xml_files(folder)]
+
+
+_LISTED: dict[str, tuple[tuple, list[Path]]] = {}  # folder → (its stat when listed, its XML files)
+
+
+def _xml_files(folder: Path) -> list[Path]:
+    """The ``*.xml`` files in *folder*, sorted; listed again only when the folder changed."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return []
+    stamp = (st.st_ino, st.st_mtime_ns)
+    known = _LISTED.get(str(folder))
+    if known is None or known[0] != stamp or time.time_ns() - st.st_mtime_ns < 2_000_000_000:  # racy: list again
+        names = sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".xml") and entry.is_file())
+        known = _LISTED[str(folder)] = (stamp, [folder / name for name in names])
+    return list(known[1])
 
 
 _FIELDS = {"title", "subtitle", "publisher", "editors", "version", "release_date",

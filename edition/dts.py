@@ -190,7 +190,7 @@ class _Api:
         config = self.config
         if self._root_children is None:
             own, volumes = self.children()
-            self._root_children = len(own) + len(volumes)
+            self._root_children = self.edition.members if self.edition.members is not None else len(own) + len(volumes)
         return {
             "@id": ROOT_ID,
             "@type": "Collection",

@@ -109,14 +109,21 @@ class IndexStore:
             parts = (self.cache.get("entry", state.key) or {}) if state else {}
         return [html for _, _, html in sorted(parts.values())]
 
+    def keep_lines(self) -> None:
+        """Put the lines this build changed into the cache now, and let go of them (a cold build's are
+        all of them); :meth:`lines` reads them back.  The record that names them is written by
+        :meth:`save`, once the build is through."""
+        for ref, parts in self.changed.items():
+            self.cache.put("entry", self.entries[ref].key, parts)
+        self.changed.clear()
+
     def found(self) -> dict[str, tuple[int, int]]:
         """Per entity mentioned: in how many documents, and how many locators."""
         return {ref: (state.documents, state.locators) for ref, state in self.entries.items()}
 
     def save(self, build: str) -> None:
         """Record the entries as those of *build*; drop the lines they replaced."""
-        for ref, parts in self.changed.items():
-            self.cache.put("entry", self.entries[ref].key, parts)
+        self.keep_lines()
         self.cache.put("meta", self.name, {"build": build, "sources": self.sources, "entries": self.entries})
         for key in self._replaced:
             self.cache.path("entry", key).unlink(missing_ok=True)

@@ -55,18 +55,18 @@ class Files:
     def record(cls, build: str, shelf: Shelf, previous: Files | None, kept: set[str], fresh: dict[str, str],
                site: list[str]) -> Files:
         """The files of a build that kept *kept* of *previous*'s units and wrote *fresh* (key → joined
-        names) and *site*; the names in units' own folders go into *shelf*."""
+        names; emptied as it is read: a cold build's names take a few hundred megabytes) and *site*;
+        the names in units' own folders go into *shelf*."""
         units = {key: previous.units[key] for key in kept} if previous else {}
         owners: Counter = Counter()
         for unit in units.values():
             owners.update(unit.folders)
-        listed = {key: _split(joined) for key, joined in fresh.items()}
-        for urls in listed.values():
-            owners.update(folders_of(urls))
+        for joined in fresh.values():  # one unit's names at a time: a cold build has millions
+            owners.update(folders_of(_split(joined)))
         owners.update({folder: 2 for folder in folders_of(site)})
         shared = {folder for folder, n in owners.items() if n > 1}
-        for key, urls in listed.items():
-            units[key] = _unit(shelf, key, urls, shared)
+        for key in list(fresh):
+            units[key] = _unit(shelf, key, _split(fresh.pop(key)), shared)
         for key in kept:  # a folder of its own that another unit now writes into too
             unit = units[key]
             if not shared.issuperset(unit.folders) and shared.intersection(unit.folders) - set(unit.shared_folders):

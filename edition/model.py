@@ -151,8 +151,9 @@ class Document:
     container: str = ""  # the publication the document is part of, e.g. a FRUS volume's title
     volume: object = field(default=None, repr=False, compare=False)  # its Volume, if it belongs to one
     number: str = ""  # the document's number in its volume
-    # kept when the text is dropped (a summary, see edition.build.summarize): the citable anchors
-    anchors: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    # kept when the text is dropped (a summary, see edition.build.summarize): the citable anchors'
+    # ids, space-separated (one string, not thousands of objects in a large edition)
+    anchors: str = field(default="", repr=False, compare=False)
     summary_key: str = field(default="", repr=False, compare=False)  # a hash of the summary
 
     @property
@@ -247,3 +248,4 @@ class Edition:
     pages: list[ProsePage] = field(default_factory=list)
     withdrawn: list[Document] = field(default_factory=list)
     volumes: list[Volume] = field(default_factory=list)
+    members: int | None = None  # the DTS root collection's size, where *documents* are left out

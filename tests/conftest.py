@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -68,3 +69,34 @@ def broken_links(site: Path) -> list[str]:
             if fragment not in ids[target]:
                 broken.append(f"{page.relative_to(site)}: {href} (no #{fragment})")
     return broken
+
+
+# -- the browser: Debian's Chromium driven by Playwright, one per test module that asks for a page ----
+
+CHROMIUM = os.environ.get("EDITION_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (bash .ci/run installs Debian's chromium)"
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(message)
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh tab; the test fails if the page raised a JavaScript error."""
+    context = browser.new_context(viewport={"width": 1100, "height": 800})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield tab
+    context.close()
+    assert errors == [], "JavaScript errors on the page"

@@ -16,7 +16,6 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lxml import etree
 
 from conftest import ROOT, SAMPLE_TEI, copy_edition
 from edition import annotate, annotate_ids
@@ -25,7 +24,7 @@ from edition.annotate_report import report
 from edition.cli import main
 from edition.config import load_config
 from edition.errors import SourceError, UsageError
-from edition.tei import NS, TEI_NS, XML_ID, localname, parse_bytes
+from edition.tei import NS, TEI_NS, localname, parse_bytes
 from edition.xmlspans import map_source, unwrap
 
 NAMES = ("persName", "placeName", "orgName")

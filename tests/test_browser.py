@@ -6,7 +6,6 @@ thread on 127.0.0.1.  The document page's screenshot is saved to tests/artifacts
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,6 @@ import pytest
 from conftest import SAMPLE_ID, SAMPLE_TEI
 from edition.tei import NS, XML_ID, parse_file
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = os.environ.get("EDITION_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 DOC = f"documents/{SAMPLE_ID}.html"
 MARK = "rgb(255, 243, 176)"  # --mark in edition.css: the :target highlight
@@ -26,6 +20,7 @@ PAGE_TYPES = {
     "home": "index.html",
     "document": DOC,
     "persons": "indexes/persons.html",
+    "entry": "indexes/persons/gorbachev.html",
     "places": "indexes/places.html",
     "orgs": "indexes/orgs.html",
     "terms": "indexes/terms.html",
@@ -43,28 +38,6 @@ def base_url(sample_site):
 
     with SiteServer(sample_site) as server:
         yield server.url
-
-
-@pytest.fixture(scope="module")  # all browser tests are in this module: one browser for the run
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing (bash .ci/run installs Debian's chromium)"
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(message)
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1100, "height": 800})
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield tab
-    context.close()
-    assert errors == [], "JavaScript errors on the page"
 
 
 def background(page, selector: str) -> str:

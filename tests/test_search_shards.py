@@ -7,7 +7,6 @@ A small site made here: eight documents spread by :func:`edition.search.shard_of
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import lxml.html
 import pytest
@@ -18,7 +17,6 @@ from edition.config import load_config
 from edition.model import Edition
 from edition.search import Record
 from edition.site import SiteWriter
-from test_browser import ARGS, CHROMIUM, playwright_api
 
 COUNT = 4
 PER_BUNDLE = 2  # documents
@@ -82,27 +80,6 @@ def base_url(site):
 
     with SiteServer(site) as server:
         yield server.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing (bash .ci/run installs Debian's chromium)")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield tab
-    context.close()
-    assert errors == [], "JavaScript errors on the page"
 
 
 def hits(page) -> list[str]:
