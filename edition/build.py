@@ -3,8 +3,11 @@
 hash the inputs → validate → load authorities → read sources → prose pages → indexes → write.
 Everything is gathered before anything is written, and ``output/`` changes only when the whole
 site was written.  Sources are validated, read and rendered on a process pool; what an unchanged
-input produced last time comes from the cache (:mod:`edition.cache`) and the previous output, so a
-rebuild renders only the documents that changed and the edition-wide pages that list them.
+input produced last time comes from the cache (:mod:`edition.cache`) and the previous output.
+
+The site is written as *units*, each keyed by a hash of what it shows: a document's files, a search
+bundle, an index entry's page, the edition-wide pages together.  A unit whose key the previous build
+had is kept as it is, so a rebuild writes only what its change touches.
 """
 
 from __future__ import annotations

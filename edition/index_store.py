@@ -71,10 +71,11 @@ class IndexStore:
                    for ref, old, new in _pairs(before.get(path, {}), after.get(path, {})) if old != new}
         gone = {path for path in before if path not in after or before[path] != after[path]}
         for ref in sorted(touched):
-            self._update(ref, gone, added.get(ref, {}), sources, lines)
+            new = added.get(ref, {})
+            self._update(ref, gone, new, sorted({(path, after[path][ref]) for path, _ in new}), sources, lines)
         return set(self.changed)
 
-    def _update(self, ref: str, gone: set[str], added: dict[Where, Part], sources, lines) -> None:
+    def _update(self, ref: str, gone: set[str], added: dict[Where, Part], hashes: list, sources, lines) -> None:
         state = self.entries.get(ref)
         parts = self._load(ref, state, sources, lines) if state else {}
         removed = sorted(where for where in parts if where[0] in gone)  # changed or removed
@@ -84,8 +85,8 @@ class IndexStore:
         if not parts:
             self.entries.pop(ref, None)
             return
-        # a key for these lines: from the last one and the change (not from all lines: thousands for some)
-        key = digest(self.name, ref, state.key if state else None, removed, sorted(added.items()))
+        # a key for these lines: from the last one and the change, the added lines by their sources' hashes
+        key = digest(self.name, ref, state.key if state else None, removed, hashes)
         self.entries[ref] = EntryState(key, len(parts), sum(part[1] for part in parts.values()))
         self.changed[ref] = parts
         if state:

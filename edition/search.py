@@ -144,15 +144,6 @@ def has_records(bundle: Path) -> bool:
     return any(language.get("page_count") for language in entry.get("languages", {}).values())
 
 
-def other_bundles(site: Path, count: int) -> list[Path]:
-    """The bundle folders in *site* left by a build with another count: to be removed whole."""
-    if count == 1:
-        others = [site / SHARDS_DIR]
-    else:
-        others = [site / BUNDLE_DIR, *(p for p in (site / SHARDS_DIR).glob("*") if p.name != str(count))]
-    return sorted(path for path in others if path.is_dir())
-
-
 def document_records(doc: Document, entities: dict[str, Entity] | Edition) -> list[Record]:
     """One record per numbered paragraph of *doc*, with its filters (*entities*: by id, or an Edition's)."""
     entities = entities.entities if isinstance(entities, Edition) else entities

@@ -146,6 +146,13 @@ def test_a_change_re_indexes_only_the_search_bundle_that_holds_the_document(tmp_
     assert [folder for folder in entries if after[folder] != entries[folder]] == [mine]
     assert not (root / "output" / "pagefind").exists()
     assert files(root / "output") == files(_fresh(root, tmp_path))
+    monkeypatch.setattr(search, "DOCS_PER_BUNDLE", 80)  # one bundle again: the four are gone
+    memo.write_text(memo.read_text(encoding="utf-8").replace("began the meeting", "opened the meeting"),
+                    encoding="utf-8")
+    build(load_config(root), workers=1)
+    assert (root / "output" / "pagefind" / "pagefind-entry.json").is_file()
+    assert not (root / "output" / "search").exists()
+    assert 'data-bundles="pagefind/"' in (root / "output" / "search.html").read_text(encoding="utf-8")
 
 
 def test_index_lines_lost_from_the_cache_are_gathered_again(tmp_path):

@@ -191,14 +191,6 @@ def test_shard_folders_are_distinct_and_none_holds_another():
         search.shard_folder(2, 2)
 
 
-def test_bundles_of_another_count_are_found_for_removal(tmp_path):
-    for folder in ["pagefind", *search.bundle_folders(2), *search.bundle_folders(4)]:
-        (tmp_path / folder).mkdir(parents=True)
-    assert search.other_bundles(tmp_path, 4) == [tmp_path / "pagefind", tmp_path / "search" / "2"]
-    assert search.other_bundles(tmp_path, 1) == [tmp_path / "search"]
-    assert search.other_bundles(tmp_path / "empty", 8) == []
-
-
 def test_index_records_writes_the_bundle_into_its_folder(sample, tmp_path):
     config, _, _ = sample
     (tmp_path / "search" / "2" / "1" / "stale.txt").parent.mkdir(parents=True)
