@@ -17,7 +17,7 @@ import dataclasses
 import json
 import posixpath
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from dataclasses import dataclass
@@ -105,10 +105,10 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False, wor
                 else:
                     written[key] = _captured(site, write)
 
-        searched = plan_search(edition, {id(doc): s.key for s in sources for doc in s.result.documents}, inputs)
-        volumes: dict[str, dict] = {}  # the records of sources with many documents, read once for all bundles
-        write_units({key: partial(write_search_bundle, config, site, timings, folder,
-                                  _search_records(edition, sources, cache, reporter, docs, volumes))
+        where = {id(doc): s for s in sources for doc in s.result.documents}
+        searched = plan_search(edition, where, inputs)
+        records = _record_reader(edition, sources, where, cache, reporter)
+        write_units({key: partial(write_search_bundle, config, site, timings, folder, records(docs))
                      for key, (folder, docs) in searched.items()})
         stage.whole = [folder for key, (folder, _) in searched.items() if key in written]
         bundles = [folder for key, (folder, _) in searched.items()
@@ -118,7 +118,7 @@ def build(config: Config, out_dir: Path | None = None, strict: bool = False, wor
         write_units({edition_key(edition, inputs, store, bundles): partial(write_edition_pages, config, edition, site,
                                                                            bundles)})
         rendered = sorted(url for joined in written.values() for url in joined.split("\n") if url.endswith(".html"))
-        stage.files = Files.record(inputs.key, shelf, previous, kept, written, [])
+        stage.files = Files.record(inputs.key, shelf, previous, kept, written)
     store.save(inputs.key)
     n_pages = stage.files.pages()
     record_build(cache, out_dir, stage.files, {"inputs": inputs.key, "diagnostics": reporter.diagnostics,
@@ -269,37 +269,39 @@ def _volume_key(volume: Volume | None, seen: dict[int, str]) -> str | None:
     return seen[id(volume)]
 
 
-def _search_records(edition: Edition, sources: list[Source], cache: Cache, reporter: Reporter,
-                    documents: list[Document], volumes: dict[str, dict]) -> Iterator[Record]:
-    """The search records of *documents*, in order, as the read workers left them in the cache; those of
-    a source with many documents are kept in *volumes*."""
-    where = {id(doc): s for s in sources for doc in s.result.documents}
-    order = {s.key: n for n, s in enumerate(sources)}  # a volume's records loaded once, not once per document
-    last: tuple = (None, {}, None)
-    for doc in sorted(documents, key=lambda d: order[where[id(d)].key]):
-        source = where[id(doc)]
-        if last[0] != source.key:
-            found = volumes.get(source.key) or cache.get("records", source.key) or {}
-            if len(source.result.documents) > 1:
-                volumes[source.key] = found
-            last = (source.key, found, None)
-        records = last[1].get(doc.id)
-        if records is None:  # not made when the source was read (or lost): from the document's text
-            if last[2] is None:
-                full = cache.get("read", source.key) or read_source(source.path, dict(edition.entities),
-                                                                    reporter.display(source.path))
-                last = (*last[:2], {d.id: d for d in full.documents})
-            records = document_records(last[2][doc.id], edition.entities)
-        yield from records
+def _record_reader(edition: Edition, sources: list[Source], where: dict[int, Source], cache: Cache,
+                   reporter: Reporter) -> Callable[[list[Document]], Iterator[Record]]:
+    """A function giving the search records of some documents (*where*: each one's source, by ``id``),
+    in order, as the read workers left them in the cache.  The records of a source with many documents
+    (a volume) are read once for all the bundles that hold its documents."""
+    order = {s.key: n for n, s in enumerate(sources)}
+    volumes: dict[str, dict] = {}
+
+    def records(documents: list[Document]) -> Iterator[Record]:
+        last: tuple = (None, {}, None)
+        for doc in sorted(documents, key=lambda d: order[where[id(d)].key]):
+            source = where[id(doc)]
+            if last[0] != source.key:
+                found = volumes.get(source.key) or cache.get("records", source.key) or {}
+                if len(source.result.documents) > 1:
+                    volumes[source.key] = found
+                last = (source.key, found, None)
+            made = last[1].get(doc.id)
+            if made is None:  # not made when the source was read (or lost): from the document's text
+                if last[2] is None:
+                    full = cache.get("read", source.key) or read_source(source.path, dict(edition.entities),
+                                                                        reporter.display(source.path))
+                    last = (*last[:2], {d.id: d for d in full.documents})
+                made = document_records(last[2][doc.id], edition.entities)
+            yield from made
+    return records
 
 
-# -- edition-wide units ----------------------------------------------------------------------------
+# -- edition-wide units: index entries -------------------------------------------------------------
 #
 # Besides the documents, three kinds of units: a search bundle, an index entry's page, and the
 # edition-wide pages together (lists, indexes, the DTS root, static files).  Each is keyed by what
 # it shows, and written only when its key is new.
-
-# -- index entries ---------------------------------------------------------------------------------
 
 def plan_entry_pages(edition: Edition, store: IndexStore, inputs: Inputs) -> dict[str, tuple[Index, IndexEntry]]:
     """The page of every index entry mentioned in the documents, keyed by everything it shows."""
@@ -360,7 +362,9 @@ def _navigation(edition: Edition) -> list:
 
 def _neighbour(doc: Document | None) -> Document | None:
     """What a document page shows of the previous and next document."""
-    return None if doc is None else Document(id=doc.id, title=doc.title, subtitle=doc.subtitle, date=doc.date, date_label=doc.date_label,
+    if doc is None:
+        return None
+    return Document(id=doc.id, title=doc.title, subtitle=doc.subtitle, date=doc.date, date_label=doc.date_label,
                     tei_name=doc.tei_name, path=doc.path)
 
 
@@ -457,14 +461,14 @@ def write_edition_pages(config: Config, edition: Edition, site: SiteWriter, bund
 
 # -- search ----------------------------------------------------------------------------------------
 
-def plan_search(edition: Edition, sources: dict[int, str], inputs: Inputs) -> dict[str, tuple[str, list[Document]]]:
+def plan_search(edition: Edition, where: dict[int, Source], inputs: Inputs) -> dict[str, tuple[str, list[Document]]]:
     """The search bundles that hold documents: key → (folder, documents).  A bundle's key is everything
     its records come from, so a change re-indexes only the bundle that holds the changed document."""
     count = shard_count(len(edition.documents))
     shards: list[list[Document]] = [[] for _ in range(count)]
     for doc in edition.documents:
         shards[shard_of(doc.id, count)].append(doc)
-    return {digest("search", inputs.render, inputs.authority, count, n, [(sources[id(d)], d.id) for d in docs]):
+    return {digest("search", inputs.render, inputs.authority, count, n, [(where[id(d)].key, d.id) for d in docs]):
             (shard_folder(n, count), docs) for n, docs in enumerate(shards) if docs}
 
 

@@ -47,7 +47,8 @@ def document_locators(doc: Document) -> str:
         else:
             found.append([mention.anchor, mention.label, 1])
     url = escape(f"{ENTRY_ROOT}{doc.url}")
-    head = f'<a href="{url}">{escape(doc.date_label or doc.id)}</a> <span class="doc-title">{escape(doc.title)}</span>: '
+    head = (f'<a href="{url}">{escape(doc.date_label or doc.id)}</a> '
+            f'<span class="doc-title">{escape(doc.title)}</span>: ')
     return _ENTRY.join(f"{ref}{_FIELD}{len(found)}{_FIELD}<li>{head}"
                        + ", ".join(_locator(f"{url}#", *run) for run in found) + "</li>"
                        for ref, found in runs.items())

@@ -1,16 +1,15 @@
 """What a built site holds, file by file, without holding millions of names in memory.
 
 A site is made of render *units* (a document's page and API files, an index entry's page, a search
-bundle), each keyed by everything its files depend on, and the edition-wide files.  An edition of
-ten thousand memos has some two and a half million files, nearly all of them in folders of their
+bundle, the edition-wide pages together), each keyed by everything its files depend on.  An edition
+of ten thousand memos has some two and a half million files, nearly all of them in folders of their
 own (a document's DTS navigation, a search bundle's fragments).  So a unit keeps in memory only its
-files in folders it shares with another unit or the edition-wide files, and the list of its
-folders; the names in its own folders are kept in a :class:`~edition.cache.Shelf`, read for just
-the units a build removes or whose folders were edited by hand.
+files in folders it shares with another unit, and the list of its folders; the names in its own
+folders are kept in a :class:`~edition.cache.Shelf`, read for just the units a build removes or
+whose folders were edited by hand.
 
-Invariant: every folder that two units (or a unit and the edition-wide files) used when the record
-was made is among the *shared* folders of each, so files another unit may also hold are always in
-memory.
+Invariant: every folder that two units used when the record was made is among the *shared* folders
+of each, so files another unit may also hold are always in memory.
 """
 
 from __future__ import annotations
@@ -38,32 +37,31 @@ def _split(joined: str) -> list[str]:
 
 
 class Files:
-    """The files of a built site: per unit (see the module's docstring), and the edition-wide ones."""
+    """The files of a built site, per unit (see the module's docstring)."""
 
-    def __init__(self, build: str, units: dict[str, UnitRecord], site: list[str], gone: frozenset[str] = frozenset()):
-        self.build, self.units, self.site = build, units, site
+    def __init__(self, build: str, units: dict[str, UnitRecord], gone: frozenset[str] = frozenset()):
+        self.build, self.units = build, units
         self.gone = gone  # the units of the previous build this one no longer has
         self.shelf: Shelf | None = None  # the names in units' own folders (not pickled)
 
     def __getstate__(self):
-        return {"build": self.build, "units": self.units, "site": self.site}
+        return {"build": self.build, "units": self.units}
 
     def __setstate__(self, state):
-        self.__init__(state["build"], state["units"], state["site"])
+        self.__init__(state["build"], state["units"])
 
     @classmethod
     def record(cls, build: str, shelf: Shelf, previous: Files | None, kept: set[str], fresh: dict[str, str],
-               site: list[str]) -> Files:
+) -> Files:
         """The files of a build that kept *kept* of *previous*'s units and wrote *fresh* (key → joined
-        names; emptied as it is read: a cold build's names take a few hundred megabytes) and *site*;
-        the names in units' own folders go into *shelf*."""
+        names; emptied as it is read: a cold build's names take a few hundred megabytes); the names in
+        units' own folders go into *shelf*."""
         units = {key: previous.units[key] for key in kept} if previous else {}
         owners: Counter = Counter()
         for unit in units.values():
             owners.update(unit.folders)
         for joined in fresh.values():  # one unit's names at a time: a cold build has millions
             owners.update(folders_of(_split(joined)))
-        owners.update({folder: 2 for folder in folders_of(site)})
         shared = {folder for folder, n in owners.items() if n > 1}
         for key in list(fresh):
             units[key] = _unit(shelf, key, _split(fresh.pop(key)), shared)
@@ -72,7 +70,7 @@ class Files:
             if not shared.issuperset(unit.folders) and shared.intersection(unit.folders) - set(unit.shared_folders):
                 units[key] = _unit(shelf, key, [*_split(unit.shared), *_split(shelf.get(key) or "")], shared)
         gone = frozenset(previous.units.keys() - units.keys()) if previous else frozenset()
-        files = cls(build, units, list(site), gone)
+        files = cls(build, units, gone)
         files.shelf = shelf
         return files
 
@@ -80,15 +78,15 @@ class Files:
         return [*_split(self.units[key].shared), *_split(self.shelf.get(key) or "")]
 
     def folders(self) -> set[str]:
-        return {folder for unit in self.units.values() for folder in unit.folders} | folders_of(self.site)
+        return {folder for unit in self.units.values() for folder in unit.folders}
 
     def pages(self) -> int:
         """How many HTML pages the site has."""
-        return sum(unit.pages for unit in self.units.values()) + sum(1 for url in self.site if url.endswith(".html"))
+        return sum(unit.pages for unit in self.units.values())
 
     def urls_in(self, folders: set[str]) -> set[str]:
         """Every file of the site in *folders*."""
-        found = {url for url in self.site if posixpath.dirname(url) in folders}
+        found = set()
         for key, unit in self.units.items():
             if folders.intersection(unit.folders):
                 found.update(url for url in self.unit_urls(key) if posixpath.dirname(url) in folders)
@@ -96,10 +94,10 @@ class Files:
 
     def stale(self, new: Files) -> set[str]:
         """Files of this site that *new* does not have (units both share are the same files)."""
-        old = {url for key in self.units.keys() - new.units.keys() for url in self.unit_urls(key)} | set(self.site)
+        old = {url for key in self.units.keys() - new.units.keys() for url in self.unit_urls(key)}
         if not old:
             return set()
-        fresh = {url for key in new.units.keys() - self.units.keys() for url in new.unit_urls(key)} | set(new.site)
+        fresh = {url for key in new.units.keys() - self.units.keys() for url in new.unit_urls(key)}
         candidates = old - fresh
         where = folders_of(candidates)  # a kept unit can hold one only in a folder it shares (the invariant)
         kept = {url for key, unit in new.units.items() if key in self.units and where.intersection(unit.shared_folders)

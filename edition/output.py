@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .cache import Cache, Shelf, digest
 from .errors import UsageError
-from .manifest import Files, folders_of, shelf_for
+from .manifest import Files, shelf_for
 
 MARKER = ".edition-build"  # marks a directory as ours, so a rebuild may replace it
 
@@ -111,7 +111,7 @@ def record_build(cache: Cache, out_dir: Path, files: Files, summary: dict, previ
     if previous is not None and last is not None:
         touched = {folder for units, others in ((files.units, previous.units), (previous.units, files.units))
                    for key in units.keys() - others.keys() for folder in units[key].folders}
-        stamps = _folder_stamps(out_dir, touched | folders_of(files.site) | folders_of(previous.site), last["folders"])
+        stamps = _folder_stamps(out_dir, touched, last["folders"])
     else:
         stamps = _folder_stamps(out_dir, files.folders())
     cache.put("meta", _record_key("last", out_dir), {**summary, "build": files.build, "marker": _stamp(out_dir),

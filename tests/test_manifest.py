@@ -10,14 +10,14 @@ B = "bb" + "0" * 30
 C = "cc" + "0" * 30
 
 
-def _record(tmp_path, previous, fresh, site=(), kept=()):
+def _record(tmp_path, previous, fresh, kept=()):
     shelf = previous.shelf if previous else Shelf(Cache(tmp_path), "files-test", empty=True)
-    return Files.record("build", shelf, previous, set(kept), fresh, list(site))
+    return Files.record("build", shelf, previous, set(kept), dict(fresh))
 
 
 def test_names_in_a_units_own_folders_go_to_the_shelf_and_come_back(tmp_path):
-    files = _record(tmp_path, None, {A: "doc/a.html\napi/a/1.json\napi/a/2.json", B: "doc/b.html\napi/b/1.json"},
-                    site=["index.html"])
+    files = _record(tmp_path, None, {A: "doc/a.html\napi/a/1.json\napi/a/2.json", B: "doc/b.html\napi/b/1.json",
+                                     C: "index.html"})
     assert files.units[A].shared == "doc/a.html"  # doc/ is shared with B; api/a/ is A's alone
     assert files.shelf.get(A) == "api/a/1.json\napi/a/2.json"
     assert sorted(files.unit_urls(A)) == ["api/a/1.json", "api/a/2.json", "doc/a.html"]
